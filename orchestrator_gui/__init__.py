@@ -1,0 +1,64 @@
+"""Experiment Orchestrator: design, run and compare multi-step experiments.
+
+The headless API (no Qt is imported here or by anything below ``core``)::
+
+    from orchestrator_gui import load_experiment, run_experiment
+    exp = load_experiment("experiment.json")   # ExperimentError lists every problem
+    result = await run_experiment(experiment=exp, input={"riskScore": 0.5}, scenario="test")
+    result.status, result.output, result.steps[0].duration_ms, result.to_record()
+"""
+
+from __future__ import annotations
+
+from orchestrator_gui.core.context import StepContext
+from orchestrator_gui.core.document import (
+    Experiment,
+    Settings,
+    Step,
+    experiment_json_schema,
+    load_experiment,
+)
+from orchestrator_gui.core.engine import Engine, Limits, RunHandle, run_experiment
+from orchestrator_gui.core.errors import (
+    ComplianceViolation,
+    ExperimentError,
+    InputError,
+    OrchestratorError,
+    StepError,
+)
+from orchestrator_gui.core.registry import (
+    StepConfig,
+    StepRegistry,
+    StepType,
+    default_registry,
+    register_step_type,
+)
+from orchestrator_gui.core.result import RunResult, StepResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ComplianceViolation",
+    "Engine",
+    "Experiment",
+    "ExperimentError",
+    "InputError",
+    "Limits",
+    "OrchestratorError",
+    "RunHandle",
+    "RunResult",
+    "Settings",
+    "Step",
+    "StepConfig",
+    "StepContext",
+    "StepError",
+    "StepRegistry",
+    "StepResult",
+    "StepType",
+    "__version__",
+    "default_registry",
+    "experiment_json_schema",
+    "load_experiment",
+    "register_step_type",
+    "run_experiment",
+]

@@ -1,0 +1,127 @@
+"""What a step handler is given besides its step: ``ctx``.
+
+``ctx.input`` is the handler's own copy of its input: it may change it and
+return it, and no other step sees the change. Earlier outputs are decoded
+fresh from the engine's snapshots on each access, for the same reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from orchestrator_gui.core import jsonio
+from orchestrator_gui.core.result import utc_now
+
+if TYPE_CHECKING:
+    from orchestrator_gui.core.document import Experiment, Step
+    from orchestrator_gui.core.result import RunResult, StepResult
+
+_py_log = logging.getLogger("orchestrator_gui.steps")
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """The run's metadata, as a handler sees it."""
+
+    run_id: str
+    experiment_id: str
+    experiment_name: str
+    scenario: str | None
+    dry_run: bool
+    started_at: datetime
+
+
+class StepLogger:
+    """Log lines a step writes: kept in its record and streamed as ``StepLog`` events."""
+
+    def __init__(self, step: StepResult, emit: Callable[[str, str], None]) -> None:
+        self._step = step
+        self._emit = emit
+
+    def log(self, level: str, message: str) -> None:
+        moment = utc_now()
+        self._step.logs.append(
+            {"time": moment.isoformat().replace("+00:00", "Z"), "level": level, "message": message}
+        )
+        _py_log.log(logging.getLevelName(level.upper()), "%s: %s", self._step.id, message)
+        self._emit(level, message)
+
+    def debug(self, message: str) -> None:
+        self.log("debug", message)
+
+    def info(self, message: str) -> None:
+        self.log("info", message)
+
+    def warning(self, message: str) -> None:
+        self.log("warning", message)
+
+    def error(self, message: str) -> None:
+        self.log("error", message)
+
+
+class _Outputs(Mapping[str, Any]):
+    """Earlier steps' outputs by step id, each access a fresh copy."""
+
+    def __init__(self, run: RunResult) -> None:
+        self._run = run
+
+    def __getitem__(self, step_id: str) -> Any:
+        for step in self._run.steps:
+            if step.id == step_id and step.output_json is not None:
+                return jsonio.loads_trusted(step.output_json)
+        raise KeyError(step_id)
+
+    def __iter__(self) -> Any:
+        return (s.id for s in self._run.steps if s.output_json is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for s in self._run.steps if s.output_json is not None)
+
+
+class StepContext:
+    """Everything a handler may use: its input, config, the run, earlier outputs, a logger."""
+
+    def __init__(
+        self,
+        *,
+        step: Step,
+        config: Any,
+        input: dict[str, Any],
+        run: RunInfo,
+        result: RunResult,
+        experiment: Experiment,
+        log: StepLogger,
+        deadline: float,
+    ) -> None:
+        self.step = step
+        self.config = config
+        self.input = input
+        self.run = run
+        self.experiment = experiment
+        self.log = log
+        self.outputs: Mapping[str, Any] = _Outputs(result)
+        self._result = result
+        self._deadline = deadline
+        self.filtered = False
+
+    @property
+    def step_durations_ms(self) -> dict[str, float]:
+        """Durations of the steps that finished before this one, by step id."""
+        return {
+            s.id: s.duration_ms
+            for s in self._result.steps
+            if s.duration_ms is not None and s.status not in ("pending", "running", "skipped")
+        }
+
+    def remaining_seconds(self) -> float:
+        """Time left before this step's limit (its own or the run's, whichever is first)."""
+        return max(0.0, self._deadline - time.monotonic())
+
+    def filter_out(self) -> None:
+        """End the run as ``filtered`` after this step (which still succeeds)."""
+        self.filtered = True

@@ -1,0 +1,446 @@
+"""The experiment document (SPEC section 1): models, loading, dumping, JSON Schema.
+
+Loading goes in three passes so that every problem is reported at once and
+nothing is half-loaded: parse the JSON safely (``jsonio``), validate the shape
+with the models below, then resolve each step against the registry and
+validate its ``config`` with that type's config model. Problems are collected
+across all passes and raised together as one :class:`ExperimentError`, each
+naming its place: ``steps[2] (ai-1): config.threshold: must be <= 1``.
+
+A step's ``config`` is kept exactly as written (so a round trip gives the
+document back); the validated model lives beside it for the engine.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from orchestrator_gui.core import jsonio
+from orchestrator_gui.core.errors import ExperimentError
+from orchestrator_gui.core.registry import StepRegistry, default_registry
+
+MAX_STEPS = 50
+EXPERIMENT_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+
+NonBlank = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+def _reject_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        strict=True,
+        validate_assignment=True,
+    )
+
+
+class Settings(_Model):
+    """Per-experiment limits; they can lower the app's limits, never raise them past its maximum."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_duration_seconds: float | None = Field(default=None, gt=0)
+    step_timeout_seconds: float | None = Field(default=None, gt=0)
+
+    _no_bool = field_validator("max_duration_seconds", "step_timeout_seconds", mode="before")(
+        _reject_bool
+    )
+
+
+class UI(_Model):
+    """Editor layout only; the engine ignores it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    positions: dict[str, tuple[float, float]] = Field(default_factory=dict)
+
+
+class Step(_Model):
+    """One step of the pipeline. ``config`` is kept as written; see :meth:`Experiment.config_of`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: NonBlank = Field(max_length=64)
+    type: NonBlank
+    name: NonBlank
+    config: dict[str, Any] = Field(default_factory=dict)
+    timeout_seconds: float | None = Field(default=None, gt=0)
+
+    _no_bool = field_validator("timeout_seconds", mode="before")(_reject_bool)
+
+    @field_validator("id", "type", "name")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class Experiment(_Model):
+    """An experiment: a named, ordered list of steps. One JSON document each."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(pattern=EXPERIMENT_ID_PATTERN)
+    name: NonBlank
+    description: str | None = None
+    steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS)
+    settings: Settings | None = None
+    ui: UI | None = None
+
+    _configs: dict[str, tuple[Any, str, Any]] = PrivateAttr(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+    def config_of(self, step: Step, registry: StepRegistry | None = None) -> Any:
+        """The validated config of ``step`` (its type's config model instance)."""
+        cached = self._configs.get(step.id)
+        if cached is not None and cached[0] is step.config and cached[1] == step.type:
+            return cached[2]
+        parsed = (registry or default_registry()).get(step.type).parse_config(step.config)
+        self._configs[step.id] = (step.config, step.type, parsed)
+        return parsed
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document as plain data: what was given, unknown keys included."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    def to_json(self) -> str:
+        return jsonio.dumps_pretty(self.to_dict())
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+
+# --- loading -----------------------------------------------------------------
+
+Source = str | bytes | os.PathLike[str] | dict[str, Any] | Experiment
+
+
+def load_experiment(
+    source: Source,
+    *,
+    registry: StepRegistry | None = None,
+    max_bytes: int = jsonio.DEFAULT_MAX_BYTES,
+) -> Experiment:
+    """Load an experiment from a path, JSON text or bytes, or a dict.
+
+    Raises :class:`ExperimentError` (a ``ValueError``) listing every problem.
+    A ``str`` that starts with ``{`` (after white space) is JSON text;
+    any other ``str`` is a path.
+    """
+    registry = registry or default_registry()
+    if isinstance(source, Experiment):
+        source = source.to_dict()
+    label = None
+    if isinstance(source, dict):
+        data: Any = source
+    else:
+        label, data = _read_source(source, max_bytes)
+    return validate_document(data, registry=registry, source=label)
+
+
+def _read_source(source: str | bytes | os.PathLike[str], max_bytes: int) -> tuple[str, Any]:
+    if isinstance(source, bytes):
+        label, raw = "document", source
+    elif isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
+        label, raw = "document", source.encode("utf-8")
+    else:
+        path = Path(source)
+        label = str(path)
+        try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise ExperimentError(
+                    [f"file is {jsonio.human_size(size)}, over the limit of "
+                     f"{jsonio.human_size(max_bytes)}"],
+                    source=label,
+                )
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise ExperimentError(["no such file"], source=label) from None
+        except IsADirectoryError:
+            raise ExperimentError(["is a folder, not a file"], source=label) from None
+        except PermissionError:
+            raise ExperimentError(["permission denied"], source=label) from None
+    try:
+        data = jsonio.parse_json(raw, what="document", max_bytes=max_bytes)
+    except jsonio.JSONProblem as exc:
+        raise ExperimentError([str(exc)], source=label) from None
+    return label, data
+
+
+def validate_document(
+    data: Any, *, registry: StepRegistry | None = None, source: str | None = None
+) -> Experiment:
+    """Validate plain data as an experiment, reporting every problem at once."""
+    registry = registry or default_registry()
+    if not isinstance(data, dict):
+        raise ExperimentError(
+            [f"the top level must be a JSON object, not {_json_type(data)}"], source=source
+        )
+    problems: list[str] = []
+    experiment: Experiment | None = None
+    try:
+        experiment = Experiment.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_format_errors(exc, data, prefix=()))
+
+    raw_steps = data.get("steps")
+    if isinstance(raw_steps, list):
+        problems.extend(_check_steps(raw_steps, registry))
+    if problems:
+        raise ExperimentError(sorted(_dedupe(problems), key=_step_order), source=source)
+    assert experiment is not None
+    for step in experiment.steps:
+        experiment.config_of(step, registry)
+    return experiment
+
+
+def _check_steps(raw_steps: list[Any], registry: StepRegistry) -> list[str]:
+    """Unique ids, registered types and each config against its type's model."""
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_steps):
+        if not isinstance(raw, dict):
+            continue  # the shape pass already reported it
+        where = _step_label(index, raw)
+        step_id = raw.get("id")
+        if isinstance(step_id, str) and step_id:
+            if step_id in seen:
+                problems.append(f"{where}: id: {step_id!r} is already used by steps[{seen[step_id]}]")
+            else:
+                seen[step_id] = index
+        step_type = raw.get("type")
+        if not isinstance(step_type, str) or not step_type:
+            continue
+        if step_type not in registry:
+            hint = difflib.get_close_matches(step_type, registry.names(), n=1)
+            known = f"did you mean {hint[0]!r}?" if hint else "known types: " + ", ".join(
+                sorted(registry.names())
+            )
+            problems.append(f"{where}: type: unknown step type {step_type!r} ({known})")
+            continue
+        config = raw.get("config", {})
+        if not isinstance(config, dict):
+            continue
+        step_kind = registry.get(step_type)
+        try:
+            step_kind.parse_config(config)
+        except ValidationError as exc:
+            fields = _field_names(step_kind.config_model)
+            problems.extend(
+                _format_errors(exc, config, prefix=(), label=f"{where}: config", fields=fields)
+            )
+        except ValueError as exc:
+            problems.append(f"{where}: config: {exc}")
+    return problems
+
+
+def _field_names(model: type[BaseModel] | None) -> list[str]:
+    if model is None:
+        return []
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _step_label(index: int, raw: Any) -> str:
+    step_id = raw.get("id") if isinstance(raw, dict) else None
+    return f"steps[{index}] ({step_id})" if isinstance(step_id, str) and step_id else f"steps[{index}]"
+
+
+def _step_order(problem: str) -> int:
+    """Problems of the document itself first, then each step's, in step order."""
+    if problem.startswith("steps["):
+        index = problem[6 : problem.find("]")]
+        return int(index) + 1 if index.isdigit() else 0
+    return 0
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+# --- error messages ----------------------------------------------------------
+
+_TYPE_NAMES = {
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "string_type": "text",
+    "bool_type": "true or false",
+    "dict_type": "an object",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+
+
+def _format_errors(
+    exc: ValidationError,
+    data: Any,
+    *,
+    prefix: tuple[Any, ...],
+    label: str | None = None,
+    fields: list[str] | None = None,
+) -> list[str]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = prefix + tuple(err["loc"])
+        if label is None:
+            where = _where(loc, data)
+        else:
+            where = label + ("." + _dotted(loc) if loc else "")
+        out.append(f"{where}: {_message(err, fields)}")
+    return out
+
+
+def _where(loc: tuple[Any, ...], data: Any) -> str:
+    """``('steps', 2, 'config', 'threshold')`` -> ``steps[2] (ai-1): config.threshold``."""
+    if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
+        steps = data.get("steps") if isinstance(data, dict) else None
+        raw = steps[loc[1]] if isinstance(steps, list) and loc[1] < len(steps) else None
+        head = _step_label(loc[1], raw)
+        rest = _dotted(loc[2:])
+        return f"{head}: {rest}" if rest else head
+    return _dotted(loc) or "document"
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("function-before", "function-after") or str(part).startswith("function-"):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(err: Any, fields: list[str] | None) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    given = err.get("input")
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        key = str(err["loc"][-1]) if err["loc"] else ""
+        hint = difflib.get_close_matches(key, fields or [], n=1)
+        if hint:
+            return f"unknown key (did you mean {hint[0]!r}?)"
+        allowed = ", ".join(fields) if fields else "none"
+        return f"unknown key (allowed: {allowed})"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        sign = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
+                "less_than": "<"}[kind]
+        limit = next(iter(ctx.values()), "?")
+        return f"must be {sign} {limit}"
+    if kind == "string_too_short":
+        return "must not be empty" if ctx.get("min_length") == 1 else (
+            f"must be at least {ctx.get('min_length')} characters"
+        )
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == EXPERIMENT_ID_PATTERN:
+            return "must be 1-64 characters of A-Z a-z 0-9 . _ -"
+        return f"must match {ctx.get('pattern')}"
+    if kind == "too_short":
+        return f"must have at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"must have at most {ctx.get('max_length')} items (has {ctx.get('actual_length')})"
+    if kind in _TYPE_NAMES:
+        return f"must be {_TYPE_NAMES[kind]}, not {_json_type(given)}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}, not {given!r}"
+    if kind == "enum":
+        return f"must be one of {ctx.get('expected')}, not {given!r}"
+    message = str(err.get("msg", "invalid"))
+    for noise in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(noise)
+    return message
+
+
+# --- JSON Schema ---------------------------------------------------------------
+
+
+def experiment_json_schema(registry: StepRegistry | None = None) -> dict[str, Any]:
+    """The document's JSON Schema (draft 2020-12), with each registered type's config.
+
+    A step's ``config`` is checked against its type's config model through
+    ``if``/``then`` on ``type``, so editors that read JSON Schema validate
+    configs as the loader does.
+    """
+    registry = registry or default_registry()
+    schema = Experiment.model_json_schema(by_alias=True, mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Experiment"
+    schema["description"] = "An Experiment Orchestrator experiment document."
+    defs = schema.setdefault("$defs", {})
+    conditions = []
+    for step_type in sorted(registry, key=lambda t: t.name):
+        if step_type.config_model is None:
+            continue
+        sub = step_type.config_model.model_json_schema(
+            by_alias=True, ref_template="#/$defs/{model}"
+        )
+        for name, definition in sub.pop("$defs", {}).items():
+            defs.setdefault(name, definition)
+        name = step_type.config_model.__name__
+        defs[name] = sub
+        conditions.append(
+            {
+                "if": {"properties": {"type": {"const": step_type.name}}, "required": ["type"]},
+                "then": {"properties": {"config": {"$ref": f"#/$defs/{name}"}}},
+            }
+        )
+    step_def = defs["Step"]
+    step_def["allOf"] = conditions
+    step_def["properties"]["type"]["description"] = "A registered step type: " + ", ".join(
+        sorted(registry.names())
+    )
+    return schema

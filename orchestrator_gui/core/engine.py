@@ -1,0 +1,475 @@
+"""The runner (SPEC section 2): order, limits, time limits, cancellation, events.
+
+A run is one asyncio task. Steps run in list order, each inside
+``asyncio.timeout`` set to the earlier of its own limit and the run's. Every
+step's input and output is snapshotted as compact JSON bytes: that one
+serialisation is also the payload-size check, the record the store writes,
+and (decoded again) the next handler's private copy of its input, so that no
+handler can change what another step received.
+
+At most ``Limits.max_concurrent_runs`` runs go at once per event loop; the
+rest wait as ``queued``. The engine imports no Qt: the same code runs under
+``asyncio.run`` (CLI, tests) and under qasync (the desktop app).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from orchestrator_gui.core import jsonio
+from orchestrator_gui.core.context import RunInfo, StepContext, StepLogger
+from orchestrator_gui.core.document import Experiment, Source, load_experiment
+from orchestrator_gui.core.errors import (
+    InputError,
+    InvalidOutput,
+    PayloadTooLarge,
+    RunTimeout,
+    StepTimeout,
+)
+from orchestrator_gui.core.events import (
+    Listener,
+    RunFinished,
+    RunQueued,
+    RunStarted,
+    StepFinished,
+    StepLog,
+    StepStarted,
+)
+from orchestrator_gui.core.registry import StepRegistry, default_registry
+from orchestrator_gui.core.result import RunResult, StepResult, utc_now
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The app's limits. An experiment's ``settings`` may lower the time limits, never raise
+    them past these; a step's own ``timeoutSeconds`` likewise."""
+
+    max_steps: int = 50
+    step_timeout_seconds: float = 30.0
+    run_timeout_seconds: float = 60.0
+    max_payload_bytes: int = jsonio.DEFAULT_MAX_BYTES
+    max_concurrent_runs: int = 10
+
+    def step_limit(self, experiment: Experiment, step_timeout: float | None) -> float:
+        settings = experiment.settings
+        wanted = step_timeout or (settings and settings.step_timeout_seconds)
+        return min(wanted or self.step_timeout_seconds, self.step_timeout_seconds)
+
+    def run_limit(self, experiment: Experiment) -> float:
+        settings = experiment.settings
+        wanted = settings.max_duration_seconds if settings else None
+        return min(wanted or self.run_timeout_seconds, self.run_timeout_seconds)
+
+
+# --- the run input -----------------------------------------------------------
+
+
+def prepare_input(value: Any, limits: Limits | None = None) -> bytes:
+    """Check a run input and return it as compact JSON bytes, or raise ``InputError``.
+
+    Accepts a dict, or JSON text/bytes. Text far over the limit is refused from
+    a byte count alone, before it is parsed.
+    """
+    limit = (limits or Limits()).max_payload_bytes
+    if isinstance(value, str | bytes):
+        raw = value.encode("utf-8") if isinstance(value, str) else value
+        _refuse_if_over(jsonio.compact_size_lower_bound(raw), limit)
+        try:
+            value = jsonio.parse_json(raw, what="input", max_bytes=max(len(raw), limit))
+        except jsonio.JSONProblem as exc:
+            raise InputError(str(exc)) from None
+    if not isinstance(value, dict):
+        raise InputError(f"the run input must be a JSON object, not {type(value).__name__}")
+    try:
+        data = jsonio.dumps(value)
+    except TypeError as exc:
+        raise InputError(f"the run input is not JSON: {exc}") from None
+    _refuse_if_over(len(data), limit)
+    return data
+
+
+def _refuse_if_over(size: int, limit: int) -> None:
+    if size > limit:
+        raise InputError(
+            f"the run input is {jsonio.human_size(size)} as compact JSON, over the limit of "
+            f"{jsonio.human_size(limit)}"
+        )
+
+
+# --- runs ----------------------------------------------------------------------
+
+
+class RunHandle:
+    """A run in flight: its live ``result``, ``cancel()``, and ``await handle`` for the end."""
+
+    def __init__(self, result: RunResult, task: asyncio.Task[RunResult]) -> None:
+        self.result = result
+        self.task = task
+        self.cancel_requested = False
+
+    @property
+    def run_id(self) -> str:
+        return self.result.run_id
+
+    def cancel(self) -> bool:
+        """Stop the run: the running step ends ``cancelled``, the rest ``skipped``."""
+        if self.task.done():
+            return False
+        self.cancel_requested = True
+        self.task.cancel()
+        return True
+
+    def __await__(self) -> Any:
+        return asyncio.shield(self.task).__await__()
+
+
+class Engine:
+    """Starts runs and holds the app-wide limits and listeners."""
+
+    def __init__(
+        self, limits: Limits | None = None, registry: StepRegistry | None = None
+    ) -> None:
+        self.limits = limits or Limits()
+        self._registry = registry
+        self._listeners: list[Listener] = []
+        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.active: dict[str, RunHandle] = {}
+
+    @property
+    def registry(self) -> StepRegistry:
+        return self._registry or default_registry()
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(event)`` for every event of every run; returns an unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def start(
+        self,
+        experiment: Experiment | Source,
+        input: Any,
+        *,
+        scenario: str | None = None,
+        dry_run: bool = False,
+        listeners: Iterable[Listener] = (),
+        run_id: str | None = None,
+    ) -> RunHandle:
+        """Check the experiment and input, then start the run as a task (needs a running loop).
+
+        Raises ``ExperimentError`` or ``InputError`` before anything runs.
+        """
+        if not isinstance(experiment, Experiment):
+            experiment = load_experiment(experiment, registry=self.registry)
+        if len(experiment.steps) > self.limits.max_steps:
+            raise InputError(
+                f"the experiment has {len(experiment.steps)} steps, over the limit of "
+                f"{self.limits.max_steps}"
+            )
+        configs = [experiment.config_of(step, self.registry) for step in experiment.steps]
+        input_json = prepare_input(input, self.limits)
+        result = RunResult(
+            run_id=run_id or uuid.uuid4().hex,
+            experiment_id=experiment.id,
+            experiment_name=experiment.name,
+            scenario=scenario,
+            dry_run=dry_run,
+            input_json=input_json,
+            steps=[StepResult(id=s.id, type=s.type, name=s.name) for s in experiment.steps],
+        )
+        run = _Run(self, experiment, configs, result, [*self._listeners, *listeners])
+        task = asyncio.get_running_loop().create_task(run.main(), name=f"run-{result.run_id}")
+        handle = RunHandle(result, task)
+        run.handle = handle
+        self.active[result.run_id] = handle
+        task.add_done_callback(lambda _t: self.active.pop(result.run_id, None))
+        return handle
+
+    def slot(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        sem = self._slots.get(loop)
+        if sem is None:
+            sem = self._slots[loop] = asyncio.Semaphore(self.limits.max_concurrent_runs)
+        return sem
+
+
+class _Run:
+    """One run's execution; lives only while its task does."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        experiment: Experiment,
+        configs: list[Any],
+        result: RunResult,
+        listeners: list[Listener],
+    ) -> None:
+        self.engine = engine
+        self.experiment = experiment
+        self.configs = configs
+        self.result = result
+        self.listeners = listeners
+        self.handle: RunHandle | None = None
+
+    def emit(self, event: Any) -> None:
+        for listener in self.listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("run event listener %r failed on %s", listener, type(event).__name__)
+
+    async def main(self) -> RunResult:
+        result = self.result
+        slot = self.engine.slot()
+        try:
+            if slot.locked():
+                if self.listeners:
+                    self.emit(RunQueued(result.run_id, result.experiment_id, result))
+            async with slot:
+                await self._execute()
+        except asyncio.CancelledError:
+            if result.status == "queued":  # cancelled before it could start
+                self._finish_unstarted()
+            if not (self.handle and self.handle.cancel_requested):
+                raise
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()
+        return result
+
+    def _finish_unstarted(self) -> None:
+        result = self.result
+        for step in result.steps:
+            step.status = "skipped"
+        result.status = "cancelled"
+        result.finished_at = utc_now()
+        result.error = {"type": "Cancelled", "message": "cancelled while queued"}
+        self.emit(RunFinished(result.run_id, result.status, None, result))
+
+    async def _execute(self) -> None:
+        result, limits, experiment = self.result, self.engine.limits, self.experiment
+        registry = self.engine.registry
+        result.status = "running"
+        result.started_at = utc_now()
+        run_t0 = time.perf_counter()
+        run_limit = limits.run_limit(experiment)
+        run_deadline = time.monotonic() + run_limit
+        info = RunInfo(
+            run_id=result.run_id,
+            experiment_id=result.experiment_id,
+            experiment_name=result.experiment_name,
+            scenario=result.scenario,
+            dry_run=result.dry_run,
+            started_at=result.started_at,
+        )
+        if self.listeners:
+            self.emit(RunStarted(result.run_id, result.experiment_id, len(result.steps), result))
+
+        data_json = result.input_json
+        assert data_json is not None
+        final_status = "success"
+        last = len(experiment.steps) - 1
+        index = 0
+        try:
+            for index, step in enumerate(experiment.steps):
+                record = result.steps[index]
+                step_limit = limits.step_limit(experiment, step.timeout_seconds)
+                now = time.monotonic()
+                deadline = min(now + step_limit, run_deadline)
+                run_bound = run_deadline < now + step_limit
+                record.status = "running"
+                record.started_at = utc_now()
+                record.input_json = data_json
+                if self.listeners:
+                    self.emit(StepStarted(result.run_id, index, step.id, record))
+                ctx = StepContext(
+                    step=step,
+                    config=self.configs[index],
+                    input=jsonio.loads_trusted(data_json),
+                    run=info,
+                    result=result,
+                    experiment=experiment,
+                    log=StepLogger(record, self._log_emitter(step.id)),
+                    deadline=deadline,
+                )
+                handler = registry.get(step.type).handler
+                t0 = time.perf_counter()
+                try:
+                    try:
+                        async with asyncio.timeout(deadline - time.monotonic()):
+                            output = await handler(step, ctx)
+                    except TimeoutError:
+                        if time.monotonic() < deadline - 0.005:
+                            raise  # a TimeoutError of the handler's own, not our limit
+                        raise self._timeout(step.id, step_limit, run_limit, run_bound) from None
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception as exc:
+                        # An HTTP timeout firing together with the step's limit is the limit.
+                        if time.monotonic() >= deadline - 0.005:
+                            raise self._timeout(step.id, step_limit, run_limit, run_bound) from exc
+                        raise
+                    data_json = self._check_output(output)
+                except asyncio.CancelledError:
+                    self._end_step(record, t0, "cancelled", _error("Cancelled", "run cancelled"))
+                    final_status = "cancelled"
+                    raise
+                except (StepTimeout, RunTimeout) as exc:
+                    self._end_step(record, t0, "timeout", _error_of(exc))
+                    final_status = "timeout"
+                    break
+                except Exception as exc:
+                    log.error("step %s (%s) failed", step.id, step.type, exc_info=exc)
+                    self._end_step(record, t0, "error", _error_of(exc))
+                    final_status = "error"
+                    break
+                record.output_json = data_json
+                self._end_step(record, t0, "success", None)
+                if ctx.filtered:
+                    final_status = "filtered"
+                    break
+                if index == last:
+                    break
+        finally:
+            self._finish(final_status, index, data_json, run_t0)
+
+    def _log_emitter(self, step_id: str) -> Callable[[str, str], None]:
+        run_id = self.result.run_id
+
+        def emit(level: str, message: str) -> None:
+            if self.listeners:
+                self.emit(StepLog(run_id, step_id, utc_now(), level, message))
+
+        return emit
+
+    def _timeout(
+        self, step_id: str, step_limit: float, run_limit: float, run_bound: bool
+    ) -> Exception:
+        if run_bound:
+            return RunTimeout(
+                f"the run exceeded its time limit of {run_limit:g} s while step {step_id!r} "
+                "was running"
+            )
+        return StepTimeout(f"step {step_id!r} exceeded its time limit of {step_limit:g} s")
+
+    def _check_output(self, output: Any) -> bytes:
+        if not isinstance(output, dict):
+            raise InvalidOutput(
+                f"the step returned {type(output).__name__}, expected a JSON object (a dict)"
+            )
+        try:
+            data = jsonio.dumps(output)
+        except TypeError as exc:
+            raise InvalidOutput(f"the step's output is not JSON: {exc}") from None
+        limit = self.engine.limits.max_payload_bytes
+        if len(data) > limit:
+            raise PayloadTooLarge(
+                f"the step's output is {jsonio.human_size(len(data))}, over the limit of "
+                f"{jsonio.human_size(limit)}"
+            )
+        return data
+
+    def _end_step(
+        self, record: StepResult, t0: float, status: str, error: dict[str, Any] | None
+    ) -> None:
+        record.duration_ms = round((time.perf_counter() - t0) * 1000, 3)
+        record.finished_at = utc_now()
+        record.status = status
+        record.error = error
+        if error is not None:
+            record.logs.append(
+                {"time": record.finished_at.isoformat().replace("+00:00", "Z"),
+                 "level": "error", "message": f"{error['type']}: {error['message']}"}
+            )
+        if self.listeners:
+            self.emit(
+                StepFinished(self.result.run_id, self.result.steps.index(record), record.id,
+                             status, record.duration_ms, record)
+            )
+
+    def _finish(self, status: str, index: int, data_json: bytes, run_t0: float) -> None:
+        result = self.result
+        for later in result.steps[index + 1 :]:
+            later.status = "skipped"
+            if self.listeners:
+                self.emit(
+                    StepFinished(result.run_id, result.steps.index(later), later.id, "skipped",
+                                 None, later)
+                )
+        if status in ("success", "filtered"):
+            result.output_json = data_json
+        else:
+            failed = result.steps[index]
+            if failed.error is not None:
+                result.error = {**failed.error, "stepId": failed.id}
+        result.status = status
+        result.finished_at = utc_now()
+        result.duration_ms = round((time.perf_counter() - run_t0) * 1000, 3)
+        self.emit(RunFinished(result.run_id, status, result.duration_ms, result))
+
+
+def _error(kind: str, message: str) -> dict[str, Any]:
+    return {"type": kind, "message": message}
+
+
+def _error_of(exc: BaseException) -> dict[str, Any]:
+    return _error(type(exc).__name__, str(exc) or type(exc).__name__)
+
+
+_default_engine: Engine | None = None
+
+
+def default_engine() -> Engine:
+    """The process-wide engine (default limits, default registry)."""
+    global _default_engine
+    if _default_engine is None:
+        _default_engine = Engine()
+    return _default_engine
+
+
+async def run_experiment(
+    experiment: Experiment | Source,
+    input: Any = None,
+    scenario: str | None = None,
+    dry_run: bool = False,
+    *,
+    store: Any = None,
+    engine: Engine | None = None,
+    on_event: Listener | None = None,
+) -> RunResult:
+    """Run an experiment to its end and return the result (SPEC section 6).
+
+    ``experiment`` is an :class:`Experiment` or anything ``load_experiment``
+    takes; ``input`` a dict or JSON text (default ``{}``). Raises
+    ``ExperimentError``/``InputError`` before any step runs. Nothing is stored
+    unless ``store`` is given (anything with ``record_event(event)``).
+    If the caller is cancelled, the run is cancelled too.
+    """
+    engine = engine or default_engine()
+    listeners: list[Listener] = []
+    if store is not None:
+        listeners.append(store.record_event)
+    if on_event is not None:
+        listeners.append(on_event)
+    handle = engine.start(
+        experiment, {} if input is None else input, scenario=scenario, dry_run=dry_run,
+        listeners=listeners,
+    )
+    try:
+        return await handle
+    except asyncio.CancelledError:
+        handle.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(asyncio.shield(handle.task), timeout=5)
+        raise
