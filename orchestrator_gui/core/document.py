@@ -72,7 +72,9 @@ class UI(_Model):
 
     model_config = ConfigDict(extra="allow")
 
-    positions: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    positions: dict[str, Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=dict, description="Node positions on the canvas: step id -> [x, y]."
+    )
 
 
 class Step(_Model):
@@ -378,7 +380,7 @@ def _message(err: Any, fields: list[str] | None) -> str:
         sign = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
                 "less_than": "<"}[kind]
         limit = next(iter(ctx.values()), "?")
-        return f"must be {sign} {limit}"
+        return f"must be {sign} {limit:g}" if isinstance(limit, float) else f"must be {sign} {limit}"
     if kind == "string_too_short":
         return "must not be empty" if ctx.get("min_length") == 1 else (
             f"must be at least {ctx.get('min_length')} characters"
