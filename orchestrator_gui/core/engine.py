@@ -233,9 +233,8 @@ class _Run:
         result = self.result
         slot = self.engine.slot()
         try:
-            if slot.locked():
-                if self.listeners:
-                    self.emit(RunQueued(result.run_id, result.experiment_id, result))
+            if slot.locked() and self.listeners:
+                self.emit(RunQueued(result.run_id, result.experiment_id, result, self.experiment))
             async with slot:
                 await self._execute()
         except asyncio.CancelledError:
@@ -274,7 +273,8 @@ class _Run:
             started_at=result.started_at,
         )
         if self.listeners:
-            self.emit(RunStarted(result.run_id, result.experiment_id, len(result.steps), result))
+            self.emit(RunStarted(result.run_id, result.experiment_id, len(result.steps), result,
+                                 experiment))
 
         data_json = result.input_json
         assert data_json is not None

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from orchestrator_gui.core.document import Experiment
     from orchestrator_gui.core.result import RunResult, StepResult
 
 
@@ -25,6 +26,7 @@ class RunQueued:
     run_id: str
     experiment_id: str
     result: RunResult
+    experiment: Experiment | None = None  # the definition as run (the store snapshots it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,7 @@ class RunStarted:
     experiment_id: str
     step_count: int
     result: RunResult
+    experiment: Experiment | None = None  # the definition as run (the store snapshots it)
 
 
 @dataclass(frozen=True, slots=True)
