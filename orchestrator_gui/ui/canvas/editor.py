@@ -1,0 +1,264 @@
+"""The canvas as the rest of the app sees it: a NodeGraphQt graph plus our rules.
+
+``Canvas`` owns the NodeGraphQt graph and its undo stack and adds what the
+product needs on top: typed step nodes from the registry, drops from the
+palette, fresh and unique step ids, chain checks that mark the nodes at
+fault (outside the undo history), and the document in and out (``convert``).
+Panels talk to this class, never to NodeGraphQt directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from NodeGraphQt import NodeGraph
+from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from orchestrator_gui.core.document import Experiment
+from orchestrator_gui.core.registry import StepRegistry, default_registry
+from orchestrator_gui.ui.canvas import convert
+from orchestrator_gui.ui.canvas.chain import ChainReport
+from orchestrator_gui.ui.canvas.layout import chain_positions
+from orchestrator_gui.ui.canvas.nodes import StepNode, build_node_classes
+
+STEP_MIME = "application/x-orchestrator-step"
+STEP_TEXT_PREFIX = "orchestrator-step:"
+
+
+def step_mime(type_name: str) -> QMimeData:
+    """What the palette drags: our own format plus text the NodeGraphQt viewer accepts."""
+    data = QMimeData()
+    data.setData(STEP_MIME, type_name.encode("utf-8"))
+    data.setText(STEP_TEXT_PREFIX + type_name)
+    return data
+
+
+def id_prefix(type_name: str) -> str:
+    return {"ai_decision": "ai", "compliance_check": "compliance"}.get(
+        type_name, type_name.replace("_", "-")
+    )
+
+
+class Canvas(QObject):
+    """The editing surface: typed step nodes, chain rules, document in and out."""
+
+    selection_changed = Signal(object)  # StepNode | None (Signal(object): DESIGN.md)
+    step_changed = Signal(object, str)  # node, property name
+    changed = Signal()  # anything in the graph (after undo/redo too)
+
+    def __init__(self, registry: StepRegistry | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.registry = registry or default_registry()
+        self.graph = NodeGraph()
+        self.graph.set_background_color(24, 27, 33)
+        self.graph.set_grid_color(38, 42, 51)
+        self.graph.set_acyclic(True)
+        self.graph.set_pipe_slicing(False)
+        self.node_classes = build_node_classes(self.registry)
+        self.graph.register_nodes(list(self.node_classes.values()))
+        self.base: dict[str, Any] = {}
+        self.widget: QWidget = self.graph.widget
+        self.view: QWidget = self.graph.viewer()
+        self.view.setObjectName("canvas")
+        self.view.setAccessibleName("Experiment canvas")
+        self.view.setAccessibleDescription(
+            "The experiment's steps as a chain of nodes. Drag steps here from the palette; "
+            "press Tab to add a step by name."
+        )
+        self._marked: list[StepNode] = []
+        self.graph.data_dropped.connect(self._on_drop)
+        self.graph.node_created.connect(self._on_node_created)
+        self.graph.node_selection_changed.connect(self._emit_selection)
+        self.graph.nodes_deleted.connect(lambda _ids: self._emit_selection())
+        self.graph.property_changed.connect(self._on_property_changed)
+        self.undo_stack.indexChanged.connect(self._on_edit)
+
+    # --- state ----------------------------------------------------------------------
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self.graph.undo_stack()
+
+    def nodes(self) -> list[StepNode]:
+        return convert.step_nodes(self.graph)
+
+    def selected(self) -> list[StepNode]:
+        return [n for n in self.graph.selected_nodes() if isinstance(n, StepNode)]
+
+    def step_ids(self, exclude: StepNode | None = None) -> set[str]:
+        return {n.step_id() for n in self.nodes() if n is not exclude}
+
+    def fresh_step_id(self, type_name: str, taken: set[str] | None = None) -> str:
+        taken = self.step_ids() if taken is None else taken
+        prefix = id_prefix(type_name)
+        number = 1
+        while f"{prefix}-{number}" in taken:
+            number += 1
+        return f"{prefix}-{number}"
+
+    # --- document in and out ------------------------------------------------------------
+
+    def load(self, experiment: Experiment) -> None:
+        """Show ``experiment``; the undo history starts empty."""
+        document = experiment.to_dict()
+        document["steps"] = []  # a placeholder keeps the key where the author put it
+        self.base = document
+        self._marked = []
+        convert.build_graph(self.graph, experiment, self.node_classes)
+        self.fit()
+        self.undo_stack.setClean()
+        self._emit_selection()
+        self.changed.emit()
+
+    def check(self) -> ChainReport:
+        return convert.check_graph(self.graph)[0]
+
+    def to_document(self) -> dict[str, Any]:
+        """The document on the canvas; marks the nodes at fault and raises ChainError if any."""
+        report, by_id = convert.check_graph(self.graph)
+        self.mark_faults(report, by_id)
+        return convert.graph_to_document(self.graph, self.base)
+
+    def mark_faults(self, report: ChainReport, by_id: dict[str, StepNode]) -> None:
+        self.clear_marks()
+        for problem in report.problems:
+            for node_id in problem.node_ids:
+                node = by_id[node_id]
+                previous = node.item.fault
+                node.item.set_fault(f"{previous}\n{problem.message}" if previous else problem.message)
+                self._marked.append(node)
+
+    def clear_marks(self) -> None:
+        for node in self._marked:
+            if node.graph is not None:
+                node.item.set_fault(None)
+        self._marked = []
+
+    # --- editing --------------------------------------------------------------------
+
+    def add_step(self, type_name: str, pos: tuple[float, float] | None = None) -> StepNode:
+        """Create a step of ``type_name`` (undoable), connected after the last step
+        when dropped without a position, so a click in the palette extends the chain."""
+        node_class = self.node_classes[type_name]
+        chain_end = None
+        if pos is None:
+            report = self.check()
+            nodes = {n.id: n for n in self.nodes()}
+            chain_end = nodes[report.order[-1]] if report.ok else None
+            if chain_end is not None:
+                pos = (chain_end.x_pos() + 290.0, chain_end.y_pos())
+            else:
+                pos = chain_positions(len(nodes) + 1)[-1]
+        self.undo_stack.beginMacro(f"add {node_class.NODE_NAME}")
+        node: StepNode = self.graph.create_node(node_class.type_, pos=pos)
+        if chain_end is not None:
+            chain_end.output(0).connect_to(node.input(0))
+        self.undo_stack.endMacro()
+        return node
+
+    def set_step_property(self, node: StepNode, name: str, value: Any) -> None:
+        """One undoable edit of a step property (name, step_id, step_config, ...)."""
+        node.set_property(name, value, push_undo=True)
+
+    def delete_selected(self) -> None:
+        nodes = self.selected()
+        if nodes:
+            self.graph.delete_nodes(nodes)
+
+    def select_all(self) -> None:
+        self.graph.select_all()
+
+    def copy(self) -> bool:
+        return bool(self.graph.copy_nodes(self.selected() or None))
+
+    def paste(self) -> list[StepNode]:
+        self.undo_stack.beginMacro("paste steps")
+        nodes = [n for n in (self.graph.paste_nodes() or []) if isinstance(n, StepNode)]
+        self._give_fresh_ids(nodes)
+        self.undo_stack.endMacro()
+        return nodes
+
+    def duplicate(self) -> list[StepNode]:
+        selected = self.selected()
+        if not selected:
+            return []
+        self.undo_stack.beginMacro("duplicate steps")
+        nodes = [n for n in (self.graph.duplicate_nodes(selected) or []) if isinstance(n, StepNode)]
+        self._give_fresh_ids(nodes)
+        self.undo_stack.endMacro()
+        return nodes
+
+    def auto_layout(self) -> None:
+        """Lay the chain out left to right, wrapping long chains (one undo step)."""
+        report, by_id = convert.check_graph(self.graph)
+        order = [by_id[i] for i in report.order] if report.ok else self.nodes()
+        self.graph.begin_undo("auto-layout")
+        for node, (x, y) in zip(order, chain_positions(len(order)), strict=True):
+            node.set_pos(x, y)
+        self.graph.end_undo()
+        self.fit()
+
+    def fit(self) -> None:
+        """Frame every step (or the selection), never magnifying past 100 %."""
+        viewer = self.graph.viewer()
+        items = [n.view for n in (self.selected() or self.nodes())]
+        if not items:
+            viewer.reset_zoom()
+            return
+        rect = viewer._combined_rect(items).adjusted(-80, -80, 80, 80)
+        viewer._scene_range = rect
+        viewer._update_scene()
+        if viewer.get_zoom() > 0.0:
+            viewer.reset_zoom(rect.center())
+
+    # --- internals ------------------------------------------------------------------
+
+    def _give_fresh_ids(self, nodes: list[StepNode]) -> None:
+        taken = {n.step_id() for n in self.nodes() if n not in nodes}
+        for node in nodes:
+            step_id = node.step_id()
+            if not step_id or step_id in taken:
+                step_id = self.fresh_step_id(node.step_type.name, taken)
+                node.set_property("step_id", step_id, push_undo=True)
+            taken.add(step_id)
+            node.refresh_subtitle()
+
+    def _on_node_created(self, node: Any) -> None:
+        if isinstance(node, StepNode):
+            taken = self.step_ids(exclude=node)
+            if not node.step_id() or node.step_id() in taken:
+                node.model.set_property("step_id", self.fresh_step_id(node.step_type.name, taken))
+            node.refresh_subtitle()
+
+    def _on_drop(self, mime: QMimeData, pos: QPoint | QPointF) -> None:
+        if mime.hasFormat(STEP_MIME):
+            type_name = bytes(mime.data(STEP_MIME).data()).decode("utf-8")
+        elif mime.text().startswith(STEP_TEXT_PREFIX):
+            type_name = mime.text()[len(STEP_TEXT_PREFIX):]
+        else:
+            return
+        if type_name in self.node_classes:
+            node = self.graph.create_node(
+                self.node_classes[type_name].type_, pos=(pos.x() - 110, pos.y() - 34)
+            )
+            self.graph.clear_selection()
+            node.set_selected(True)
+            self._emit_selection()
+
+    def _on_property_changed(self, node: Any, name: str, _value: Any) -> None:
+        if isinstance(node, StepNode) and name in ("step_id", "name", "step_config",
+                                                   "step_timeout"):
+            if name == "step_id":
+                node.refresh_subtitle()
+            self.step_changed.emit(node, name)
+
+    def _on_edit(self, _index: int) -> None:
+        self.clear_marks()
+        self.changed.emit()
+
+    def _emit_selection(self, *_args: Any) -> None:
+        selected = self.selected()
+        self.selection_changed.emit(selected[0] if len(selected) == 1 else None)
+
