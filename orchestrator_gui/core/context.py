@@ -97,6 +97,7 @@ class StepContext:
         experiment: Experiment,
         log: StepLogger,
         deadline: float,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.step = step
         self.config = config
@@ -107,6 +108,7 @@ class StepContext:
         self.outputs: Mapping[str, Any] = _Outputs(result)
         self._result = result
         self._deadline = deadline
+        self._clock = clock
         self.filtered = False
 
     @property
@@ -120,7 +122,7 @@ class StepContext:
 
     def remaining_seconds(self) -> float:
         """Time left before this step's limit (its own or the run's, whichever is first)."""
-        return max(0.0, self._deadline - time.monotonic())
+        return max(0.0, self._deadline - self._clock())
 
     def filter_out(self) -> None:
         """End the run as ``filtered`` after this step (which still succeeds)."""

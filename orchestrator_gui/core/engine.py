@@ -20,13 +20,13 @@ import logging
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.context import RunInfo, StepContext, StepLogger
-from orchestrator_gui.core.document import Experiment, Source, load_experiment
+from orchestrator_gui.core.document import Experiment, Source, Step, load_experiment
 from orchestrator_gui.core.errors import (
     InputError,
     InvalidOutput,
@@ -43,7 +43,7 @@ from orchestrator_gui.core.events import (
     StepLog,
     StepStarted,
 )
-from orchestrator_gui.core.registry import StepRegistry, default_registry
+from orchestrator_gui.core.registry import Handler, StepRegistry, default_registry
 from orchestrator_gui.core.result import RunResult, StepResult, utc_now
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ class RunHandle:
         self.task.cancel()
         return True
 
-    def __await__(self) -> Any:
+    def __await__(self) -> Generator[Any, None, RunResult]:
         return asyncio.shield(self.task).__await__()
 
 
@@ -177,7 +177,11 @@ class Engine:
                 f"the experiment has {len(experiment.steps)} steps, over the limit of "
                 f"{self.limits.max_steps}"
             )
-        configs = [experiment.config_of(step, self.registry) for step in experiment.steps]
+        registry = self.registry
+        plan = [
+            (step, experiment.config_of(step, registry), registry.get(step.type).handler)
+            for step in experiment.steps
+        ]
         input_json = prepare_input(input, self.limits)
         result = RunResult(
             run_id=run_id or uuid.uuid4().hex,
@@ -188,7 +192,7 @@ class Engine:
             input_json=input_json,
             steps=[StepResult(id=s.id, type=s.type, name=s.name) for s in experiment.steps],
         )
-        run = _Run(self, experiment, configs, result, [*self._listeners, *listeners])
+        run = _Run(self, experiment, plan, result, [*self._listeners, *listeners])
         task = asyncio.get_running_loop().create_task(run.main(), name=f"run-{result.run_id}")
         handle = RunHandle(result, task)
         run.handle = handle
@@ -211,13 +215,13 @@ class _Run:
         self,
         engine: Engine,
         experiment: Experiment,
-        configs: list[Any],
+        plan: list[tuple[Step, Any, Handler]],
         result: RunResult,
         listeners: list[Listener],
     ) -> None:
         self.engine = engine
         self.experiment = experiment
-        self.configs = configs
+        self.plan = plan
         self.result = result
         self.listeners = listeners
         self.handle: RunHandle | None = None
@@ -258,12 +262,12 @@ class _Run:
 
     async def _execute(self) -> None:
         result, limits, experiment = self.result, self.engine.limits, self.experiment
-        registry = self.engine.registry
+        loop = asyncio.get_running_loop()
         result.status = "running"
         result.started_at = utc_now()
         run_t0 = time.perf_counter()
         run_limit = limits.run_limit(experiment)
-        run_deadline = time.monotonic() + run_limit
+        run_deadline = loop.time() + run_limit
         info = RunInfo(
             run_id=result.run_id,
             experiment_id=result.experiment_id,
@@ -281,13 +285,14 @@ class _Run:
         final_status = "success"
         last = len(experiment.steps) - 1
         index = 0
+        watchdog = _Watchdog(loop)
         try:
-            for index, step in enumerate(experiment.steps):
+            for index, (step, config, handler) in enumerate(self.plan):
                 record = result.steps[index]
                 step_limit = limits.step_limit(experiment, step.timeout_seconds)
-                now = time.monotonic()
-                deadline = min(now + step_limit, run_deadline)
+                now = loop.time()
                 run_bound = run_deadline < now + step_limit
+                deadline = run_deadline if run_bound else now + step_limit
                 record.status = "running"
                 record.started_at = utc_now()
                 record.input_json = data_json
@@ -295,53 +300,60 @@ class _Run:
                     self.emit(StepStarted(result.run_id, index, step.id, record))
                 ctx = StepContext(
                     step=step,
-                    config=self.configs[index],
+                    config=config,
                     input=jsonio.loads_trusted(data_json),
                     run=info,
                     result=result,
                     experiment=experiment,
                     log=StepLogger(record, self._log_emitter(step.id)),
                     deadline=deadline,
+                    clock=loop.time,
                 )
-                handler = registry.get(step.type).handler
                 t0 = time.perf_counter()
+                watchdog.arm(deadline)
                 try:
                     try:
-                        async with asyncio.timeout(deadline - time.monotonic()):
-                            output = await handler(step, ctx)
-                    except TimeoutError:
-                        if time.monotonic() < deadline - 0.005:
-                            raise  # a TimeoutError of the handler's own, not our limit
-                        raise self._timeout(step.id, step_limit, run_limit, run_bound) from None
+                        output = await handler(step, ctx)
+                        if watchdog.expired:  # the handler swallowed our cancellation
+                            raise asyncio.CancelledError
                     except asyncio.CancelledError:
-                        raise
+                        if not watchdog.expired:
+                            raise
+                        _uncancel()
+                        raise self._timeout(step.id, step_limit, run_limit, run_bound) from None
                     except Exception as exc:
+                        if watchdog.expired:
+                            _uncancel()
                         # An HTTP timeout firing together with the step's limit is the limit.
-                        if time.monotonic() >= deadline - 0.005:
+                        if watchdog.expired or loop.time() >= deadline - 0.005:
                             raise self._timeout(step.id, step_limit, run_limit, run_bound) from exc
                         raise
+                    finally:
+                        watchdog.disarm()
                     data_json = self._check_output(output)
                 except asyncio.CancelledError:
-                    self._end_step(record, t0, "cancelled", _error("Cancelled", "run cancelled"))
+                    self._end_step(index, record, t0, "cancelled",
+                                   _error("Cancelled", "run cancelled"))
                     final_status = "cancelled"
                     raise
                 except (StepTimeout, RunTimeout) as exc:
-                    self._end_step(record, t0, "timeout", _error_of(exc))
+                    self._end_step(index, record, t0, "timeout", _error_of(exc))
                     final_status = "timeout"
                     break
                 except Exception as exc:
                     log.error("step %s (%s) failed", step.id, step.type, exc_info=exc)
-                    self._end_step(record, t0, "error", _error_of(exc))
+                    self._end_step(index, record, t0, "error", _error_of(exc))
                     final_status = "error"
                     break
                 record.output_json = data_json
-                self._end_step(record, t0, "success", None)
+                self._end_step(index, record, t0, "success", None)
                 if ctx.filtered:
                     final_status = "filtered"
                     break
                 if index == last:
                     break
         finally:
+            watchdog.close()
             self._finish(final_status, index, data_json, run_t0)
 
     def _log_emitter(self, step_id: str) -> Callable[[str, str], None]:
@@ -381,7 +393,8 @@ class _Run:
         return data
 
     def _end_step(
-        self, record: StepResult, t0: float, status: str, error: dict[str, Any] | None
+        self, index: int, record: StepResult, t0: float, status: str,
+        error: dict[str, Any] | None,
     ) -> None:
         record.duration_ms = round((time.perf_counter() - t0) * 1000, 3)
         record.finished_at = utc_now()
@@ -394,19 +407,17 @@ class _Run:
             )
         if self.listeners:
             self.emit(
-                StepFinished(self.result.run_id, self.result.steps.index(record), record.id,
-                             status, record.duration_ms, record)
+                StepFinished(self.result.run_id, index, record.id, status, record.duration_ms,
+                             record)
             )
 
     def _finish(self, status: str, index: int, data_json: bytes, run_t0: float) -> None:
         result = self.result
-        for later in result.steps[index + 1 :]:
+        for later_index in range(index + 1, len(result.steps)):
+            later = result.steps[later_index]
             later.status = "skipped"
             if self.listeners:
-                self.emit(
-                    StepFinished(result.run_id, result.steps.index(later), later.id, "skipped",
-                                 None, later)
-                )
+                self.emit(StepFinished(result.run_id, later_index, later.id, "skipped", None, later))
         if status in ("success", "filtered"):
             result.output_json = data_json
         else:
@@ -417,6 +428,58 @@ class _Run:
         result.finished_at = utc_now()
         result.duration_ms = round((time.perf_counter() - run_t0) * 1000, 3)
         self.emit(RunFinished(result.run_id, status, result.duration_ms, result))
+
+
+class _Watchdog:
+    """One timer per run that enforces each step's deadline.
+
+    ``asyncio.timeout`` per step schedules and cancels a timer for every step,
+    which was a third of the engine's per-step cost. Deadlines only grow from
+    step to step, so one timer armed at the first deadline suffices: when it
+    fires early for a later step, it re-arms itself at that step's deadline.
+    On expiry it cancels the run's task; the step converts that into a timeout.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._task = asyncio.current_task()
+        self._deadline: float | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self.expired = False
+
+    def arm(self, deadline: float) -> None:
+        self._deadline = deadline
+        self.expired = False
+        if self._timer is None or self._timer.when() > deadline:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = self._loop.call_at(deadline, self._fire)
+
+    def disarm(self) -> None:
+        self._deadline = None
+
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _fire(self) -> None:
+        self._timer = None
+        if self._deadline is None:
+            return
+        if self._loop.time() >= self._deadline:
+            self.expired = True
+            if self._task is not None:
+                self._task.cancel()
+        else:
+            self._timer = self._loop.call_at(self._deadline, self._fire)
+
+
+def _uncancel() -> None:
+    """Take back the cancellation the watchdog sent, so the run can finish normally."""
+    task = asyncio.current_task()
+    if task is not None:
+        task.uncancel()
 
 
 def _error(kind: str, message: str) -> dict[str, Any]:
