@@ -332,10 +332,7 @@ def _format_errors(
     out = []
     for err in exc.errors(include_url=False):
         loc = prefix + tuple(err["loc"])
-        if label is None:
-            where = _where(loc, data)
-        else:
-            where = label + ("." + _dotted(loc) if loc else "")
+        where = _where(loc, data) if label is None else label + ("." + _dotted(loc) if loc else "")
         out.append(f"{where}: {_message(err, fields)}")
     return out
 
