@@ -11,13 +11,7 @@ The headless API (no Qt is imported here or by anything below ``core``)::
 from __future__ import annotations
 
 from orchestrator_gui.core.context import StepContext
-from orchestrator_gui.core.document import (
-    Experiment,
-    Settings,
-    Step,
-    experiment_json_schema,
-    load_experiment,
-)
+from orchestrator_gui.core.document import Experiment, Settings, Step, load_experiment
 from orchestrator_gui.core.engine import Engine, Limits, RunHandle, run_experiment
 from orchestrator_gui.core.errors import (
     ComplianceViolation,
@@ -34,6 +28,7 @@ from orchestrator_gui.core.registry import (
     register_step_type,
 )
 from orchestrator_gui.core.result import RunResult, StepResult
+from orchestrator_gui.core.schema import experiment_json_schema
 
 __version__ = "0.1.0"
 
