@@ -132,6 +132,9 @@ class _CountingServer(ThreadingHTTPServer):
 
 def _handler_for(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # Keep-alive, as real servers do: a client that is never closed keeps its socket.
+        protocol_version = "HTTP/1.1"
+
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
