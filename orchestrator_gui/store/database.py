@@ -1,0 +1,142 @@
+"""Opening the SQLite file: engine, pragmas, transactions, schema version, migrations.
+
+- WAL journal with ``synchronous=NORMAL``: a commit is an append to the
+  write-ahead log (no fsync), so committing every finished step costs well
+  under a millisecond, and a killed process loses nothing it committed
+  (a power cut may lose the last few commits, never the file's integrity).
+- We issue ``BEGIN`` ourselves (the sqlite3 module's implicit transactions
+  are switched off): reads use a plain deferred ``BEGIN``; every write goes
+  through :func:`writer`, whose sessions start with ``BEGIN IMMEDIATE`` so
+  two processes writing at once wait for each other (``busy_timeout``)
+  instead of failing to upgrade a read lock.
+- The schema version lives in the ``store_meta`` table. To change the schema,
+  bump ``SCHEMA_VERSION`` and add ``MIGRATIONS[new_version]``, a function that
+  moves a database of the previous version forward; before migrating, the file
+  is copied to ``<name>.bak-v<old>`` with SQLite's online backup.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event, inspect, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlmodel import create_engine
+
+from orchestrator_gui.core.errors import OrchestratorError
+from orchestrator_gui.store.tables import TABLES
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+# MIGRATIONS[n] turns a version n-1 database into version n, inside one
+# BEGIN IMMEDIATE transaction. Example for a future version 2:
+#   def _to_v2(conn): conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN tags TEXT")
+#   MIGRATIONS[2] = _to_v2
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(OrchestratorError):
+    """The database cannot be opened or used; the message says which file and what to do."""
+
+
+def create_db_engine(path: Path) -> Engine:
+    """An engine for the file at ``path`` with our pragmas and explicit transactions."""
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # no implicit BEGIN: see _on_begin
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
+                       f"busy_timeout={BUSY_TIMEOUT_MS}"):
+            dbapi_conn.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, but its transactions start with ``BEGIN IMMEDIATE``."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def prepare(engine: Engine, path: Path) -> None:
+    """Create the tables on a new file, migrate an older one, refuse a newer one."""
+    try:
+        with engine.connect() as conn:
+            version = _read_version(conn)
+        if version is not None and version < SCHEMA_VERSION:
+            backup(path, path.with_name(f"{path.name}.bak-v{version}"))
+        with writer(engine).begin() as conn:
+            version = _read_version(conn)  # again: another process may have done it meanwhile
+            if version is None:
+                for table in TABLES:
+                    table.create(conn, checkfirst=True)
+                _write_version(conn, SCHEMA_VERSION)
+            elif version < SCHEMA_VERSION:
+                migrate(conn, version)
+            elif version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{path} was written by a newer Experiment Orchestrator (schema "
+                    f"version {version}, this one knows {SCHEMA_VERSION}); upgrade the app "
+                    "or use another database with --db"
+                )
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        raise StoreError(explain(exc, path)) from None
+
+
+def migrate(conn: Connection, version: int) -> None:
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        step = MIGRATIONS.get(target)
+        if step is None:
+            raise StoreError(f"no migration from schema version {target - 1} to {target}")
+        log.info("migrating the database to schema version %d", target)
+        step(conn)
+        _write_version(conn, target)
+
+
+def backup(source: Path, target: Path) -> None:
+    """A consistent copy of a live database (SQLite's online backup API)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+def explain(exc: BaseException, path: Path) -> str:
+    detail = str(getattr(exc, "orig", None) or exc)
+    if isinstance(exc, OperationalError) and "locked" in detail:
+        return f"{path}: the database is busy (locked by another program); try again"
+    if "not a database" in detail or "malformed" in detail:
+        return (f"{path} is not a usable Experiment Orchestrator database ({detail}); "
+                "move it aside or choose another file with --db")
+    return f"{path}: cannot use the database: {detail}"
+
+
+def _read_version(conn: Connection) -> int | None:
+    if not inspect(conn).has_table("store_meta"):
+        return None
+    value = conn.execute(
+        text("SELECT value FROM store_meta WHERE key = 'schema_version'")
+    ).scalar_one_or_none()
+    return int(value) if value is not None else None
+
+
+def _write_version(conn: Connection, version: int) -> None:
+    conn.execute(
+        text("INSERT INTO store_meta (key, value) VALUES ('schema_version', :v) "
+             "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+        {"v": str(version)},
+    )

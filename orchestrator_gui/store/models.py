@@ -1,0 +1,49 @@
+"""What the store hands out: small frozen summaries, never live database rows.
+
+The GUI and the CLI list these; they are plain data, safe to keep after the
+store is closed and to pass between threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ExperimentSummary:
+    """One stored experiment as listed. ``error`` is set when its definition is invalid:
+    such an experiment is still listed (so it can be fixed or deleted), never hidden."""
+
+    id: str
+    name: str
+    description: str | None
+    updated_at: datetime | None
+    step_count: int
+    error: str | None = None
+    user_id: str = ""
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One run as listed in history (newest first); ``get_run`` gives the full record."""
+
+    run_id: str
+    experiment_id: str
+    experiment_name: str
+    scenario: str | None
+    status: str
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_ms: float | None
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named run input. The three SPEC presets are ``builtin``; users save their own."""
+
+    name: str
+    input: dict[str, Any] = field(default_factory=dict)
+    builtin: bool = False

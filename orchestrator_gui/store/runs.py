@@ -1,0 +1,214 @@
+"""Run history: written step by step while runs go, read back newest first.
+
+Durability: a run's row is inserted when it starts (or is queued), each
+step's row is committed the moment the step ends, and the run row is
+finalised when the run ends. A crash therefore loses at most the step in
+flight; at the next open, runs whose process is gone are marked
+``interrupted`` (:meth:`RunLog.interrupt_abandoned`). Skipped steps cost
+nothing while the run goes: they are written with the run's final update.
+
+Retention: after each run, the user's runs beyond ``max_runs`` are deleted
+oldest first, with their steps, a chunk per transaction, so that pruning a
+large backlog never holds the write lock for long.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, text, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from orchestrator_gui.core.events import RunFinished, RunQueued, RunStarted, StepFinished
+from orchestrator_gui.core.result import RunResult, utc_now
+from orchestrator_gui.store import records
+from orchestrator_gui.store.database import writer
+from orchestrator_gui.store.models import RunSummary
+from orchestrator_gui.store.owner import is_alive, this_process
+from orchestrator_gui.store.tables import ExperimentRow, RunRow, StepRunRow
+
+DEFAULT_MAX_RUNS = 1000
+PRUNE_CHUNK = 200
+LIVE = ("running", "queued")
+_STEP_INSERT = insert(StepRunRow).prefix_with("OR REPLACE")
+_SUMMARY_COLUMNS: list[Any] = [col(c) for c in (
+    RunRow.run_id, RunRow.experiment_id, RunRow.experiment_name, RunRow.scenario, RunRow.status,
+    RunRow.started_at, RunRow.finished_at, RunRow.duration_ms, RunRow.dry_run)]
+_MUTABLE = ("status", "started_at", "finished_at", "duration_ms", "output", "error")
+
+
+class RunLog:
+    """The store's run history for one user; the only code writing ``runs``/``step_runs``."""
+
+    def __init__(self, engine: Engine, user: str, max_runs: int = DEFAULT_MAX_RUNS) -> None:
+        if max_runs < 1:
+            raise ValueError("max_runs must be at least 1")
+        self._engine = engine
+        self._writer = writer(engine)
+        self.user = user
+        self.max_runs = max_runs
+        self._owner = this_process()
+        self._written: dict[str, set[int]] = {}  # runs in flight -> positions stored
+
+    # --- writing, driven by engine events ---------------------------------------
+
+    def record_event(self, event: Any) -> None:
+        if isinstance(event, StepFinished):
+            if event.status != "skipped" and event.run_id in self._written:
+                with Session(self._writer) as session:
+                    session.exec(_STEP_INSERT, params=records.step_values(
+                        event.run_id, event.index, event.step))
+                    session.commit()
+                self._written[event.run_id].add(event.index)
+        elif isinstance(event, RunStarted | RunQueued):
+            self._upsert_run(event.result, event.experiment)
+            self._written.setdefault(event.run_id, set())
+        elif isinstance(event, RunFinished):
+            self._finish(event.result)
+
+    def _upsert_run(self, result: RunResult, experiment: Any, steps: Sequence[Any] = (), *,
+                    snapshot: bool = True) -> None:
+        with Session(self._writer) as session:
+            definition = None
+            if experiment is not None:
+                definition = records.json_text(experiment.to_dict())
+            elif snapshot:  # no experiment in the event: snapshot the stored definition, if any
+                definition = session.exec(select(ExperimentRow.definition).where(
+                    col(ExperimentRow.id) == result.experiment_id)).first()
+            values = {
+                "run_id": result.run_id, "user_id": self.user,
+                "experiment_id": result.experiment_id,
+                "experiment_name": result.experiment_name, "scenario": result.scenario,
+                "dry_run": result.dry_run, "queued_at": records.stamp(result.queued_at),
+                "step_count": len(result.steps), "input": records.text_of(result.input_json),
+                "definition": definition, "owner": self._owner, **records.run_values(result),
+            }
+            stmt = sqlite_insert(RunRow).values(values)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["run_id"], set_={k: stmt.excluded[k] for k in _MUTABLE})
+            session.exec(stmt)
+            if steps:
+                session.exec(_STEP_INSERT, params=list(steps))
+            session.commit()
+
+    def _finish(self, result: RunResult) -> None:
+        done = self._written.pop(result.run_id, set())
+        missing = [records.step_values(result.run_id, position, step)
+                   for position, step in enumerate(result.steps) if position not in done]
+        self._upsert_run(result, None, missing, snapshot=False)
+        self.prune()
+
+    # --- reading ----------------------------------------------------------------
+
+    def list_runs(self, experiment_id: str | None = None, *, limit: int = 50, offset: int = 0,
+                  status: str | None = None) -> list[RunSummary]:
+        query = sa_select(*_SUMMARY_COLUMNS).where(col(RunRow.user_id) == self.user)
+        if experiment_id is not None:
+            query = query.where(col(RunRow.experiment_id) == experiment_id)
+        if status is not None:
+            query = query.where(col(RunRow.status) == status)
+        query = query.order_by(col(RunRow.started_at).desc(), text("runs.rowid DESC"))
+        with Session(self._engine) as session:
+            rows = session.connection().execute(
+                query.limit(max(limit, 0)).offset(max(offset, 0))).all()
+        return [_summary(row) for row in rows]
+
+    def get_run(self, run_id: str) -> dict[str, Any]:
+        with Session(self._engine) as session:
+            row = session.get(RunRow, run_id)
+            if row is None:
+                raise KeyError(run_id)
+            steps = session.exec(select(StepRunRow).where(col(StepRunRow.run_id) == run_id)
+                                 .order_by(col(StepRunRow.position))).all()
+            return records.run_record(row, list(steps))
+
+    def delete_run(self, run_id: str) -> None:
+        self._delete([run_id])
+
+    def count(self) -> int:
+        with Session(self._engine) as session:
+            return int(session.exec(select(func.count()).select_from(RunRow)
+                                    .where(col(RunRow.user_id) == self.user)).one())
+
+    # --- upkeep -------------------------------------------------------------------
+
+    def prune(self) -> int:
+        """Delete this user's oldest finished runs beyond ``max_runs``; returns how many."""
+        removed = 0
+        excess = self.count() - self.max_runs
+        while excess > 0:
+            with Session(self._engine) as session:
+                oldest = session.exec(
+                    select(RunRow.run_id)
+                    .where(col(RunRow.user_id) == self.user, col(RunRow.status).not_in(LIVE))
+                    .order_by(col(RunRow.started_at)).limit(min(excess, PRUNE_CHUNK))
+                ).all()
+            if not oldest:
+                break
+            self._delete(oldest)
+            removed += len(oldest)
+            excess -= len(oldest)
+        return removed
+
+    def _delete(self, run_ids: Iterable[str]) -> None:
+        ids = list(run_ids)
+        with Session(self._writer) as session:
+            session.exec(delete(StepRunRow).where(col(StepRunRow.run_id).in_(ids)))
+            session.exec(delete(RunRow).where(col(RunRow.run_id).in_(ids)))
+            session.commit()
+
+    def interrupt_abandoned(self) -> list[str]:
+        """Mark runs left ``running``/``queued`` by a process that is gone as ``interrupted``."""
+        with Session(self._writer) as session:
+            stale = [row for row in session.exec(select(RunRow).where(
+                col(RunRow.status).in_(LIVE))).all() if not is_alive(row.owner)]
+            for run in stale:
+                _interrupt(session, run)
+            session.commit()
+        return [run.run_id for run in stale]
+
+
+def _interrupt(session: Session, run: RunRow) -> None:
+    rows = session.exec(select(StepRunRow).where(col(StepRunRow.run_id) == run.run_id)).all()
+    done = {row.position for row in rows}
+    last_end = max((row.finished_at for row in rows if row.finished_at), default=None)
+    definition = records.from_json(run.definition) if run.definition else None
+    steps = definition.get("steps", []) if isinstance(definition, dict) else []
+    in_flight = None
+    for position, step in enumerate(steps):
+        if position in done or not isinstance(step, dict):
+            continue
+        status = "skipped"
+        step_error: str | None = None
+        if in_flight is None and run.status == "running":
+            in_flight, status = step.get("id"), "cancelled"
+            step_error = records.json_text(_interrupted(
+                f"the program stopped while step {in_flight!r} was running"))
+        session.exec(_STEP_INSERT, params={
+            "run_id": run.run_id, "position": position, "step_id": str(step.get("id", "")),
+            "type": str(step.get("type", "")), "name": str(step.get("name", "")),
+            "status": status, "error": step_error, "logs": "[]"})
+    where = f" while step {in_flight!r} was running" if in_flight else ""
+    error: dict[str, Any] = _interrupted(
+        f"the program stopped{where}; the steps finished before were kept")
+    if in_flight:
+        error["stepId"] = in_flight
+    session.exec(update(RunRow).where(col(RunRow.run_id) == run.run_id).values(
+        status="interrupted", finished_at=last_end or records.stamp(utc_now()),
+        error=records.json_text(error)))
+
+
+def _interrupted(message: str) -> dict[str, Any]:
+    return {"type": "Interrupted", "message": message}
+
+
+def _summary(row: Any) -> RunSummary:
+    return RunSummary(
+        run_id=row.run_id, experiment_id=row.experiment_id, experiment_name=row.experiment_name,
+        scenario=row.scenario, status=row.status, started_at=records.parse_time(row.started_at),
+        finished_at=records.parse_time(row.finished_at), duration_ms=row.duration_ms,
+        dry_run=bool(row.dry_run),
+    )

@@ -1,0 +1,235 @@
+"""The Store: one SQLite file holding experiments, run history and presets.
+
+This class (with :class:`~orchestrator_gui.store.runs.RunLog` for runs) is
+the only code that touches SQL; the GUI and the CLI see documents, run
+records and small summaries. See docs/storage.md for the tables, the schema
+version and the choices made where SPEC is silent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, delete, func
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DatabaseError
+from sqlmodel import Session, col, select
+
+from orchestrator_gui.core import jsonio
+from orchestrator_gui.core.document import Experiment, validate_document
+from orchestrator_gui.core.errors import ExperimentError
+from orchestrator_gui.core.result import utc_now
+from orchestrator_gui.store import records
+from orchestrator_gui.store.database import StoreError, create_db_engine, explain, prepare, writer
+from orchestrator_gui.store.location import resolve_db_path, resolve_user
+from orchestrator_gui.store.models import ExperimentSummary, Preset, RunSummary
+from orchestrator_gui.store.runs import DEFAULT_MAX_RUNS, RunLog
+from orchestrator_gui.store.shipped import builtin_presets, seed_examples
+from orchestrator_gui.store.tables import ExperimentRow, PresetRow
+
+
+class Store:
+    """Experiments, runs and presets of one local user, kept in one SQLite database.
+
+    Open it with :meth:`open`; pass :meth:`record_event` to the engine as a
+    listener to keep runs. Safe to use from one thread at a time per instance;
+    several processes may share the file.
+    """
+
+    def __init__(self, engine: Engine, path: Path, user: str,
+                 max_runs: int = DEFAULT_MAX_RUNS) -> None:
+        self._engine = engine
+        self._writer = writer(engine)
+        self.path = path
+        self.user = user
+        self.runs = RunLog(engine, user, max_runs)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, user: str | None = None,
+             max_runs: int = DEFAULT_MAX_RUNS, seed_examples: bool = True) -> Store:
+        """Open (creating if needed) the database; mark abandoned runs ``interrupted``;
+        put the shipped examples in on first start; prune runs beyond ``max_runs``."""
+        db_path = resolve_db_path(path)
+        if db_path.is_dir():
+            raise StoreError(f"{db_path} is a folder; give the path of a database file")
+        try:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder for {db_path}: {exc.strerror}") from None
+        engine = create_db_engine(db_path)
+        try:
+            prepare(engine, db_path)
+            store = cls(engine, db_path, resolve_user(user), max_runs)
+            store.runs.interrupt_abandoned()
+            if seed_examples:
+                store.seed_examples()
+            store.runs.prune()
+        except DatabaseError as exc:
+            engine.dispose()
+            raise StoreError(explain(exc, db_path)) from None
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+    def seed_examples(self) -> list[str]:
+        """Insert shipped examples never seeded before (once each, ever); returns their ids."""
+        with Session(self._writer) as session:
+            inserted = seed_examples(session, self.user)
+            session.commit()
+        return inserted
+
+    # --- experiments --------------------------------------------------------------
+
+    def list_experiments(self) -> list[ExperimentSummary]:
+        """Every stored experiment by name; an invalid one carries its ``error``."""
+        with Session(self._engine) as session:
+            columns: list[Any] = [col(c) for c in (ExperimentRow.id, ExperimentRow.name,
+                                                   ExperimentRow.definition,
+                                                   ExperimentRow.updated_at, ExperimentRow.user_id)]
+            rows = session.connection().execute(sa_select(*columns).order_by(
+                func.lower(ExperimentRow.name), col(ExperimentRow.id))).all()
+        return [_summary(row) for row in rows]
+
+    def get_experiment(self, experiment_id: str) -> Experiment:
+        """The stored experiment; ``KeyError`` if absent, ``ExperimentError`` if invalid."""
+        with Session(self._engine) as session:
+            row = session.get(ExperimentRow, experiment_id)
+        if row is None:
+            raise KeyError(experiment_id)
+        return load_stored(row.id, row.name, row.definition)
+
+    def has_experiment(self, experiment_id: str) -> bool:
+        with Session(self._engine) as session:
+            return session.get(ExperimentRow, experiment_id) is not None
+
+    def save_experiment(self, experiment: Experiment) -> None:
+        """Insert or replace by id (``created_at`` and the owner of an existing one are kept)."""
+        values = {"id": experiment.id, "name": experiment.name,
+                  "definition": jsonio.dumps(experiment.to_dict()).decode("utf-8"),
+                  "user_id": self.user, "updated_at": records.stamp(utc_now())}
+        stmt = sqlite_insert(ExperimentRow).values(values)
+        stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={
+            "name": stmt.excluded.name, "definition": stmt.excluded.definition,
+            "updated_at": stmt.excluded.updated_at})
+        with Session(self._writer) as session:
+            session.exec(stmt)
+            session.commit()
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        """Remove it (no error if absent). Its runs stay in history with their snapshots."""
+        with Session(self._writer) as session:
+            session.exec(delete(ExperimentRow).where(col(ExperimentRow.id) == experiment_id))
+            session.commit()
+
+    # --- runs -----------------------------------------------------------------------
+
+    def record_event(self, event: Any) -> None:
+        """Engine listener: keeps the run, committing each step as it ends."""
+        self.runs.record_event(event)
+
+    def list_runs(self, experiment_id: str | None = None, *, limit: int = 50, offset: int = 0,
+                  status: str | None = None) -> list[RunSummary]:
+        """This user's runs, newest first."""
+        return self.runs.list_runs(experiment_id, limit=limit, offset=offset, status=status)
+
+    def get_run(self, run_id: str) -> dict[str, Any]:
+        """The run record plus ``experiment``, the definition as it was run; ``KeyError``."""
+        return self.runs.get_run(run_id)
+
+    def delete_run(self, run_id: str) -> None:
+        self.runs.delete_run(run_id)
+
+    # --- presets ----------------------------------------------------------------------
+
+    def list_presets(self) -> list[Preset]:
+        """The built-in presets first, then this user's saved ones by name."""
+        with Session(self._engine) as session:
+            rows = session.exec(select(PresetRow.name, PresetRow.input)
+                                .where(col(PresetRow.user_id) == self.user)
+                                .order_by(func.lower(PresetRow.name))).all()
+        saved = [Preset(name, jsonio.loads_trusted(raw)) for name, raw in rows]
+        return [*builtin_presets(), *saved]
+
+    def save_preset(self, name: str, input: dict[str, Any]) -> None:
+        """Save (or replace) a preset; the built-in names are reserved (``ValueError``)."""
+        name = name.strip()
+        if not name:
+            raise ValueError("a preset needs a name")
+        if any(p.name.casefold() == name.casefold() for p in builtin_presets()):
+            raise ValueError(f"{name!r} is a built-in preset; choose another name")
+        if not isinstance(input, dict):
+            raise ValueError("a preset's input must be a JSON object")
+        values = {"user_id": self.user, "name": name,
+                  "input": jsonio.dumps(input).decode("utf-8"),
+                  "updated_at": records.stamp(utc_now())}
+        stmt = sqlite_insert(PresetRow).values(values)
+        stmt = stmt.on_conflict_do_update(index_elements=["user_id", "name"], set_={
+            "input": stmt.excluded.input, "updated_at": stmt.excluded.updated_at})
+        with Session(self._writer) as session:
+            session.exec(stmt)
+            session.commit()
+
+    def delete_preset(self, name: str) -> None:
+        if any(p.name.casefold() == name.strip().casefold() for p in builtin_presets()):
+            raise ValueError(f"{name!r} is a built-in preset and cannot be deleted")
+        with Session(self._writer) as session:
+            session.exec(delete(PresetRow).where(col(PresetRow.user_id) == self.user,
+                                                 col(PresetRow.name) == name))
+            session.commit()
+
+
+def load_stored(row_id: str, row_name: str | None, definition: Any) -> Experiment:
+    """A stored definition as an Experiment. The row's id is the experiment's id (a hand
+    inserted definition may leave out ``id`` and ``name``, or be just the list of steps)."""
+    source = f"stored experiment {row_id!r}"
+    try:
+        data = jsonio.parse_json(definition or "", what="definition")
+    except jsonio.JSONProblem as exc:
+        raise ExperimentError([str(exc)], source=source) from None
+    if isinstance(data, list):
+        data = {"steps": data}
+    if not isinstance(data, dict):
+        raise ExperimentError(["definition: must be a JSON object"], source=source)
+    data = {"id": str(row_id), **{k: v for k, v in data.items() if k != "id"}}
+    if row_name and not data.get("name"):
+        data["name"] = row_name
+    return validate_document(data, source=source)
+
+
+def _summary(row: Any) -> ExperimentSummary:
+    row_id, row_name, definition, updated_at, user_id = row
+    try:
+        exp = load_stored(row_id, row_name, definition)
+    except ExperimentError as exc:
+        error = "; ".join(exc.problems)
+    except Exception as exc:  # whatever a hand-written row holds, listing goes on
+        error = f"cannot be read: {exc}"
+    else:
+        return ExperimentSummary(exp.id, exp.name, exp.description, records.parse_time(updated_at),
+                                 len(exp.steps), None, user_id or "")
+    return ExperimentSummary(str(row_id), str(row_name or row_id), None,
+                             records.parse_time(updated_at), _raw_step_count(definition), error,
+                             user_id or "")
+
+
+def _raw_step_count(definition: Any) -> int:
+    try:
+        data = jsonio.loads_trusted(definition)
+    except Exception:
+        return 0
+    steps = data.get("steps") if isinstance(data, dict) else data
+    return len(steps) if isinstance(steps, list) else 0
