@@ -31,6 +31,7 @@ from pydantic.alias_generators import to_camel
 
 from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.errors import ExperimentError
+from orchestrator_gui.core.paths import json_kind
 from orchestrator_gui.core.registry import StepRegistry, default_registry
 
 MAX_STEPS = 50
@@ -207,7 +208,7 @@ def validate_document(
     registry = registry or default_registry()
     if not isinstance(data, dict):
         raise ExperimentError(
-            [f"the top level must be a JSON object, not {_json_type(data)}"], source=source
+            [f"the top level must be a JSON object, not {json_kind(data)}"], source=source
         )
     problems: list[str] = []
     experiment: Experiment | None = None
@@ -288,22 +289,6 @@ def _step_order(problem: str) -> int:
 
 def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 # --- error messages ----------------------------------------------------------
@@ -393,7 +378,7 @@ def _message(err: Any, fields: list[str] | None) -> str:
     if kind == "too_long":
         return f"must have at most {ctx.get('max_length')} items (has {ctx.get('actual_length')})"
     if kind in _TYPE_NAMES:
-        return f"must be {_TYPE_NAMES[kind]}, not {_json_type(given)}"
+        return f"must be {_TYPE_NAMES[kind]}, not {json_kind(given)}"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected')}, not {given!r}"
     if kind == "enum":
