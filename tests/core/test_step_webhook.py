@@ -129,6 +129,12 @@ async def test_step_limit_stops_a_slow_server_as_timeout(http_server: ScriptedSe
     assert len(http_server.requests) == 1
 
 
+async def test_equal_http_and_step_limits_end_as_step_timeout(http_server: ScriptedServer) -> None:
+    http_server.script(Reply(200, delay=5))
+    result = await run({"url": http_server.url(), "timeoutSeconds": 0.5}, step_timeout=0.5)
+    assert result.steps[0].status == "timeout"
+
+
 async def test_connection_refused_is_retried_then_fails() -> None:
     url = f"http://127.0.0.1:{closed_port()}/hook"
     result = await run({"url": url, "retries": 1})
@@ -224,9 +230,18 @@ async def test_env_header_reaches_server_but_not_the_record(
     assert token not in record
     assert token not in log_text(result)
     assert token not in caplog.text
+    assert f"Authorization: {REDACTED}" in log_text(result)
+    assert f"X-Plain: {REDACTED}" in log_text(result)  # sensitive because it used ${env:}
     echoed = result.output["webhook"]["response"]["headers"]
     assert echoed["authorization"] == REDACTED  # the whole sensitive value is scrubbed
     assert echoed["x-plain"] == REDACTED
+
+
+async def test_url_credentials_are_sent_but_shown_redacted(http_server: ScriptedServer) -> None:
+    result = await run({"url": http_server.url("/hook?api_key=k-12345&q=1")})
+    assert http_server.requests[0].path == "/hook?api_key=k-12345&q=1"
+    assert result.output["webhook"]["url"] == http_server.url(f"/hook?api_key={REDACTED}&q=1")
+    assert "k-12345" not in json.dumps(result.to_record())
 
 
 async def test_missing_env_variable_fails_naming_it(
