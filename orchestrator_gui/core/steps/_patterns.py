@@ -43,6 +43,7 @@ _DECIMAL = re.compile(r"\d+\.\d+")
 _BAD_BEFORE = frozenset("-/#=&")
 _DIGITS = re.compile(r"\d")
 _NEXT_START = re.compile(r"[ .()-]*")
+_MAX_PHONE_CHARS = 2 + 15 + 14 * 3  # "+(" , 15 digits, at most 3 separators between two
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ def _phones(text: str, emails: list[Match]) -> list[Match]:
             start, end = again.span()
             if _DATE_PREFIX.match(text, start, end):
                 continue
+        if end - start > _MAX_PHONE_CHARS:
+            continue
         candidate = text[start:end]
         digits = len(_DIGITS.findall(candidate))
         if not 7 <= digits <= 15 or _glued(text, start, end) or _DECIMAL.fullmatch(candidate):
