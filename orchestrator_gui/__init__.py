@@ -10,6 +10,8 @@ The headless API (no Qt is imported here or by anything below ``core``)::
 
 from __future__ import annotations
 
+import logging
+
 from orchestrator_gui.core.context import StepContext
 from orchestrator_gui.core.document import Experiment, Settings, Step, load_experiment
 from orchestrator_gui.core.engine import Engine, Limits, RunHandle, run_experiment
@@ -31,6 +33,10 @@ from orchestrator_gui.core.result import RunResult, StepResult
 from orchestrator_gui.core.schema import experiment_json_schema
 
 __version__ = "0.1.0"
+
+# A library stays quiet unless the program using it configures logging
+# (the CLI and the app do); without this, step warnings reach stderr.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "ComplianceViolation",

@@ -215,7 +215,7 @@ def validate_document(
     try:
         experiment = Experiment.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_format_errors(exc, data, prefix=()))
+        problems.extend(_format_errors(exc, data, prefix=(), model=Experiment))
 
     raw_steps = data.get("steps")
     if isinstance(raw_steps, list):
@@ -259,19 +259,40 @@ def _check_steps(raw_steps: list[Any], registry: StepRegistry) -> list[str]:
         try:
             step_kind.parse_config(config)
         except ValidationError as exc:
-            fields = _field_names(step_kind.config_model)
             problems.extend(
-                _format_errors(exc, config, prefix=(), label=f"{where}: config", fields=fields)
+                _format_errors(exc, config, prefix=(), label=f"{where}: config",
+                               model=step_kind.config_model)
             )
         except ValueError as exc:
             problems.append(f"{where}: config: {exc}")
     return problems
 
 
-def _field_names(model: type[BaseModel] | None) -> list[str]:
+def _keys_at(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:
+    """The keys the (nested) model at ``loc`` accepts, for "did you mean" hints."""
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        field = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
+        if field is None:
+            continue  # a dict key or a list index on the way down
+        model = _model_in(field.annotation)
     if model is None:
         return []
     return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside ``X``, ``X | None``, ``list[X]`` or ``dict[str, X]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _step_label(index: int, raw: Any) -> str:
@@ -312,13 +333,14 @@ def _format_errors(
     *,
     prefix: tuple[Any, ...],
     label: str | None = None,
-    fields: list[str] | None = None,
+    model: type[BaseModel] | None = None,
 ) -> list[str]:
     out = []
     for err in exc.errors(include_url=False):
         loc = prefix + tuple(err["loc"])
         where = _where(loc, data) if label is None else label + ("." + _dotted(loc) if loc else "")
-        out.append(f"{where}: {_message(err, fields)}")
+        keys = _keys_at(model, tuple(err["loc"])[:-1]) if err["type"] == "extra_forbidden" else []
+        out.append(f"{where}: {_message(err, keys)}")
     return out
 
 

@@ -101,7 +101,8 @@ def test_the_message_lists_every_problem() -> None:
         ({"name": "   "}, "name: must not be blank"),
         ({"steps": "nope"}, "steps: must be a list, not text"),
         ({"settings": {"stepTimeoutSeconds": 0}}, "settings.stepTimeoutSeconds: must be > 0"),
-        ({"settings": {"stepTimeoutSecond": 5}}, "settings.stepTimeoutSecond: unknown key"),
+        ({"settings": {"stepTimeoutSecond": 5}},
+         "settings.stepTimeoutSecond: unknown key (did you mean 'stepTimeoutSeconds'?)"),
         ({"settings": {"maxDurationSeconds": True}}, "settings.maxDurationSeconds: must be a number"),
     ],
 )
