@@ -51,9 +51,11 @@ class AiDecisionConfig(StepConfig):
         default=0.5, ge=0, le=1, description="Scores at or above it decide 'above' (0 to 1)."
     )
     agent_type: str = Field(
+        title="Agent type",
         default=CORE_AI, description="Who decides: a registered agent type ('core-ai' built in)."
     )
     score_field: str | None = Field(
+        title="Score field",
         default=None,
         description="Field holding the score; unset: the first numeric one of "
         + ", ".join(DEFAULT_SCORE_FIELDS) + ".",

@@ -44,11 +44,13 @@ class ComplianceConfig(StepConfig):
     standard: str = Field(default="GDPR", min_length=1,
                           description="The standard checked against, free text (GDPR, SOC2...).")
     sensitive_fields: list[str] = Field(
+        title="Sensitive fields",
         default_factory=lambda: ["email", "userId", "phone"],
         description="Keys whose non-empty values are sensitive, at any depth, any case. "
         "A given list replaces the default.",
     )
     detect_patterns: bool = Field(
+        title="Detect patterns",
         default=True, description="Also report e-mail addresses and phone numbers in any text."
     )
     action: Action = Field(default="flag",
