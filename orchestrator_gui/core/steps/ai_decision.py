@@ -29,7 +29,7 @@ from orchestrator_gui.core.agents import (
 from orchestrator_gui.core.context import StepContext
 from orchestrator_gui.core.document import Step
 from orchestrator_gui.core.errors import MissingField, StepError
-from orchestrator_gui.core.paths import MISSING, get_path, is_number, split_path
+from orchestrator_gui.core.paths import MISSING, get_path, is_number, json_kind, split_path
 from orchestrator_gui.core.registry import StepConfig, StepType
 
 DEFAULT_SCORE_FIELDS: tuple[str, ...] = (
@@ -92,17 +92,7 @@ class AiDecisionConfig(StepConfig):
 
 
 def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "not a finite number"
+    return "not a finite number" if is_number(value) else json_kind(value)
 
 
 def _usable(value: Any) -> bool:
