@@ -1,0 +1,78 @@
+"""``orchestrator``: the command line (SPEC section 6). No Qt is imported here.
+
+``main(argv)`` returns the exit code: 0 run success or filtered, 1 the run
+ended otherwise, 2 invalid document, input or usage (reasons on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from orchestrator_gui.cli.commands import (
+    export_command,
+    history_command,
+    import_command,
+    list_command,
+    schema_command,
+    show_command,
+    validate_command,
+)
+from orchestrator_gui.cli.output import INVALID, RUN_FAILED, CliError, say
+from orchestrator_gui.cli.parser import build_parser
+from orchestrator_gui.cli.run import run_command
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": run_command,
+    "validate": validate_command,
+    "list": list_command,
+    "history": history_command,
+    "show": show_command,
+    "import": import_command,
+    "export": export_command,
+    "schema": schema_command,
+}
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error (argparse said why)
+        return exc.code if isinstance(exc.code, int) else INVALID
+    if args.verb is None:
+        parser.print_help(sys.stderr)
+        return INVALID
+    _configure_logging(args.verbose)
+    try:
+        return COMMANDS[args.verb](args)
+    except CliError as exc:
+        for line in exc.lines:
+            say(line)
+        return exc.code
+    except KeyboardInterrupt:
+        say("interrupted")
+        return 130
+    except BrokenPipeError:  # `orchestrator history | head`
+        return 0
+    except Exception as exc:
+        if args.verbose:
+            raise
+        say(f"orchestrator: unexpected error: {type(exc).__name__}: {exc}")
+        say("  run again with --verbose for the details")
+        return RUN_FAILED
+
+
+def _configure_logging(verbose: bool) -> None:
+    """Quiet by default: progress lines already show what steps log, and a failing step's
+    traceback belongs in --verbose, not in front of someone who gave a bad input."""
+    package = logging.getLogger("orchestrator_gui")
+    if verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+    elif not package.handlers:
+        package.addHandler(logging.NullHandler())
+        package.propagate = False
