@@ -165,10 +165,11 @@ class RunLog:
         with Session(self._writer) as session:
             stale = [row for row in session.exec(select(RunRow).where(
                 col(RunRow.status).in_(LIVE))).all() if not is_alive(row.owner)]
+            ids = [run.run_id for run in stale]
             for run in stale:
                 _interrupt(session, run)
             session.commit()
-        return [run.run_id for run in stale]
+        return ids
 
 
 def _interrupt(session: Session, run: RunRow) -> None:
