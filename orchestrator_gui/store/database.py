@@ -5,7 +5,8 @@
   under a millisecond, and a killed process loses nothing it committed
   (a power cut may lose the last few commits, never the file's integrity).
 - We issue ``BEGIN`` ourselves (the sqlite3 module's implicit transactions
-  are switched off): reads use a plain deferred ``BEGIN``; every write goes
+  are switched off): multi-statement reads use a plain deferred ``BEGIN``,
+  single-statement reads none at all (:func:`reader`); every write goes
   through :func:`writer`, whose sessions start with ``BEGIN IMMEDIATE`` so
   two processes writing at once wait for each other (``busy_timeout``)
   instead of failing to upgrade a read lock.
@@ -62,7 +63,8 @@ def create_db_engine(path: Path) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode != "NONE":
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 
@@ -70,6 +72,12 @@ def create_db_engine(path: Path) -> Engine:
 def writer(engine: Engine) -> Engine:
     """The same engine, but its transactions start with ``BEGIN IMMEDIATE``."""
     return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine for one-statement reads: no BEGIN/ROLLBACK round trip (a single
+    SELECT is its own consistent snapshot in SQLite)."""
+    return engine.execution_options(sqlite_begin="NONE")
 
 
 def prepare(engine: Engine, path: Path) -> None:
