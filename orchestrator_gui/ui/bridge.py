@@ -1,0 +1,52 @@
+"""Core run events -> Qt signals: the one adapter between the engine and the widgets.
+
+The engine calls its listeners synchronously on the event loop's thread,
+which under qasync is the Qt thread, so re-emitting is a direct call. Every
+signal carries the core's own frozen event object; ``Signal(object)`` and
+never ``Signal(dict)``, which loses data under PySide6 (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from orchestrator_gui.core.events import (
+    RunFinished,
+    RunQueued,
+    RunStarted,
+    StepFinished,
+    StepLog,
+    StepStarted,
+)
+
+
+class RunBridge(QObject):
+    """Pass :meth:`listen` to the engine; connect widgets to the signals."""
+
+    any_event = Signal(object)  # every event (not `event`: that would hide QObject.event)
+    run_queued = Signal(object)  # RunQueued
+    run_started = Signal(object)  # RunStarted
+    step_started = Signal(object)  # StepStarted
+    step_log = Signal(object)  # StepLog
+    step_finished = Signal(object)  # StepFinished
+    run_finished = Signal(object)  # RunFinished
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._routes: dict[type, Any] = {
+            RunQueued: self.run_queued,
+            RunStarted: self.run_started,
+            StepStarted: self.step_started,
+            StepLog: self.step_log,
+            StepFinished: self.step_finished,
+            RunFinished: self.run_finished,
+        }
+
+    def listen(self, event: Any) -> None:
+        """The engine listener: one typed signal per event, then ``any_event``."""
+        signal = self._routes.get(type(event))
+        if signal is not None:
+            signal.emit(event)
+        self.any_event.emit(event)

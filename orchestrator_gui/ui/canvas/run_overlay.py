@@ -1,0 +1,302 @@
+"""A run drawn over the canvas: glow, status badges, durations and data on the move.
+
+Everything here is view state and never enters the undo history: a badge is
+a child graphics item of the node, the glow a ``QGraphicsDropShadowEffect``
+on ``node.view``, skipped steps are dimmed with the item's opacity, and the
+moving data is one scene item tracing the edge into the running step. The
+overlay follows a live run (``follow``) or redraws a stored one
+(``show_record``); either way ``step_record(step_id)`` gives the inspector
+what that step received and produced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
+from PySide6.QtWidgets import QGraphicsDropShadowEffect, QGraphicsItem, QWidget
+from shiboken6 import isValid
+
+from orchestrator_gui.core.result import RunResult, utc_now
+from orchestrator_gui.ui.bridge import RunBridge
+from orchestrator_gui.ui.canvas.editor import Canvas
+from orchestrator_gui.ui.canvas.layout import NODE_HEIGHT, NODE_WIDTH
+from orchestrator_gui.ui.canvas.nodes import StepNode
+
+COLORS = {"running": "#7aa2f7", "success": "#3fb950", "error": "#f05252", "timeout": "#e3a008",
+          "cancelled": "#8b949e", "skipped": "#5c6370", "filtered": "#a371f7",
+          "pending": "#5c6370"}
+MARKS = {"running": "●", "success": "✓", "error": "✗", "timeout": "⏱", "cancelled": "■",
+         "skipped": "–", "filtered": "⊘", "pending": "…"}
+FRAME_MS = 33
+
+
+def badge_text(status: str, duration_ms: float | None) -> str:
+    mark = MARKS.get(status, "")
+    if status == "skipped":
+        return f"{mark} skipped"
+    took = ""
+    if duration_ms is not None:
+        took = f" {duration_ms / 1000:.2f} s" if duration_ms >= 1000 else f" {duration_ms:.0f} ms"
+        if duration_ms < 1:
+            took = " <0.1 ms" if duration_ms < 0.05 else f" {duration_ms:.1f} ms"
+    label = status if status in ("filtered", "timeout", "cancelled", "running") else ""
+    return f"{mark} {label}{took}".replace("  ", " ").strip()
+
+
+class StatusBadge(QGraphicsItem):
+    """A pill on the node's lower edge: status mark, word and duration."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.color = QColor(COLORS["pending"])
+        self._font = QFont()
+        self._font.setPointSizeF(8.0)
+        self._font.setWeight(QFont.Weight.Bold)
+        self._rect = QRectF()
+        self.setZValue(5)
+
+    def set(self, text: str, color: str) -> None:
+        self.prepareGeometryChange()
+        self.text, self.color = text, QColor(color)
+        width = QFontMetricsF(self._font).horizontalAdvance(text) + 16
+        self._rect = QRectF(NODE_WIDTH - width - 12, NODE_HEIGHT - 10, width, 20)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def paint(self, painter: QPainter, option: Any, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QColor("#181b21"))
+        painter.setBrush(self.color)
+        painter.drawRoundedRect(self._rect, 10, 10)
+        painter.setFont(self._font)
+        painter.setPen(QColor("#0d1117") if self.color.lightness() > 150 else QColor("#ffffff"))
+        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+class DataFlow(QGraphicsItem):
+    """Dots travelling along the edge into the running step: data on its way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.path = QPainterPath()
+        self.phase = 0.0
+        self.color = QColor(COLORS["running"])
+        self.setZValue(3)
+
+    def set_path(self, path: QPainterPath) -> None:
+        self.prepareGeometryChange()
+        self.path = path
+
+    def boundingRect(self) -> QRectF:
+        return self.path.boundingRect().adjusted(-8, -8, 8, 8)
+
+    def paint(self, painter: QPainter, option: Any, widget: QWidget | None = None) -> None:
+        if self.path.isEmpty():
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for k in range(3):
+            t = (self.phase + k / 3) % 1.0
+            color = QColor(self.color)
+            color.setAlphaF(0.35 + 0.65 * t)
+            painter.setBrush(color)
+            painter.drawEllipse(self.path.pointAtPercent(t), 4.5, 4.5)
+
+
+class RunOverlay(QObject):
+    """Draws one run (live or stored) on a :class:`Canvas`."""
+
+    def __init__(self, canvas: Canvas, bridge: RunBridge | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent or canvas)
+        self.canvas = canvas
+        self.run: RunResult | None = None  # live run followed
+        self.record: dict[str, Any] | None = None  # stored run shown
+        self.active: str | None = None  # step id glowing
+        self._nodes: dict[str, StepNode] = {}
+        self._badges: dict[str, StatusBadge] = {}
+        self._dimmed: list[StepNode] = []
+        self._flow = DataFlow()
+        self._flow.setVisible(False)
+        self._glow_phase = 0.0
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._tick)
+        if bridge is not None:
+            bridge.step_started.connect(self.on_step_started)
+            bridge.step_finished.connect(self.on_step_finished)
+            bridge.run_finished.connect(self.on_run_finished)
+
+    # --- what to show -----------------------------------------------------------------
+
+    def follow(self, run: RunResult | None) -> None:
+        """Follow a live run from now on (its steps so far are drawn at once)."""
+        self.clear()
+        self.run = run
+        if run is None:
+            return
+        for step in run.steps:
+            if step.status != "pending":
+                self._mark(step.id, step.status, step.duration_ms)
+            if step.status == "running":
+                self._activate(step.id, "running")
+
+    def show_record(self, record: dict[str, Any]) -> None:
+        """Redraw a stored run: every step's status and duration, the last one glowing."""
+        self.clear()
+        self.record = record
+        last = None
+        for step in record.get("steps", []):
+            status = step.get("status", "pending")
+            self._mark(step["id"], status, None if status == "skipped" else step.get("durationMs"))
+            if status not in ("skipped", "pending"):
+                last = step["id"]
+        if last is not None:
+            if record.get("status") == "filtered":
+                self._mark(last, "filtered", self._step_duration(last))
+            self._activate(last, self._finished_status(last))
+
+    def clear(self) -> None:
+        self._timer.stop()
+        self._set_glow(None, "")
+        if isValid(self._flow):
+            self._flow.setVisible(False)
+        for badge in self._badges.values():
+            if isValid(badge) and badge.scene() is not None:
+                badge.scene().removeItem(badge)
+        self._badges.clear()
+        for node in self._dimmed:
+            if isValid(node.view):
+                node.view.setOpacity(1.0)
+        self._dimmed.clear()
+        self.run = None
+        self.record = None
+        self._nodes = {n.step_id(): n for n in self.canvas.nodes()}
+
+    def step_record(self, step_id: str) -> dict[str, Any] | None:
+        """The shown run's record of ``step_id`` (the inspector's data), or None."""
+        if self.run is not None:
+            try:
+                return self.run.step(step_id).to_record()
+            except KeyError:
+                return None
+        if self.record is not None:
+            for step in self.record.get("steps", []):
+                if step.get("id") == step_id:
+                    return dict(step)
+        return None
+
+    def status_of(self, step_id: str) -> str | None:
+        badge = self._badges.get(step_id)
+        return badge.text if badge is not None else None
+
+    # --- live events ----------------------------------------------------------------
+
+    def on_step_started(self, event: Any) -> None:
+        if self.run is None or event.run_id != self.run.run_id:
+            return
+        self._mark(event.step_id, "running", None)
+        self._activate(event.step_id, "running")
+
+    def on_step_finished(self, event: Any) -> None:
+        if self.run is None or event.run_id != self.run.run_id:
+            return
+        self._mark(event.step_id, event.status, event.duration_ms)
+        if event.step_id == self.active and event.status != "running":
+            if isValid(self._flow):
+                self._flow.setVisible(False)
+            self._timer.stop()
+            self._set_glow(event.step_id, event.status)
+
+    def on_run_finished(self, event: Any) -> None:
+        if self.run is None or event.run_id != self.run.run_id:
+            return
+        if event.status == "filtered" and self.active is not None:
+            self._mark(self.active, "filtered", self._step_duration(self.active))
+            self._set_glow(self.active, "filtered")
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def _mark(self, step_id: str, status: str, duration_ms: float | None) -> None:
+        node = self._nodes.get(step_id)
+        if node is None or not isValid(node.view):
+            return
+        badge = self._badges.get(step_id)
+        if badge is None:
+            badge = self._badges[step_id] = StatusBadge(node.view)
+        badge.set(badge_text(status, duration_ms), COLORS.get(status, COLORS["pending"]))
+        node.view.setToolTip(f"{node.name()}: {status}")
+        if status == "skipped":
+            node.view.setOpacity(0.5)
+            self._dimmed.append(node)
+
+    def _activate(self, step_id: str, status: str) -> None:
+        self._set_glow(step_id, status)
+        node = self._nodes.get(step_id)
+        pipes = node.input(0).view.connected_pipes if node is not None and node.inputs() else []
+        if status == "running" and pipes:
+            pipe = pipes[0]
+            if not isValid(self._flow):
+                self._flow = DataFlow()
+            if self._flow.scene() is None and pipe.scene() is not None:
+                pipe.scene().addItem(self._flow)
+            self._flow.set_path(pipe.mapToScene(pipe.path()))
+            self._flow.color = QColor(COLORS["running"])
+            self._flow.setVisible(True)
+        elif isValid(self._flow):
+            self._flow.setVisible(False)
+        if status == "running":
+            self._timer.start()
+
+    def _set_glow(self, step_id: str | None, status: str) -> None:
+        previous = self._nodes.get(self.active or "")
+        if previous is not None and isValid(previous.view) and step_id != self.active:
+            previous.view.setGraphicsEffect(None)
+        self.active = step_id
+        node = self._nodes.get(step_id or "")
+        if node is None or not isValid(node.view):
+            return
+        effect = node.view.graphicsEffect()
+        if not isinstance(effect, QGraphicsDropShadowEffect):
+            effect = QGraphicsDropShadowEffect()
+            effect.setOffset(QPointF(0, 0))
+            effect.setBlurRadius(42)
+            node.view.setGraphicsEffect(effect)
+        color = QColor(COLORS.get(status, COLORS["running"]))
+        color.setAlpha(235)
+        effect.setColor(color)
+
+    def _tick(self) -> None:
+        if not isValid(self._flow):
+            return
+        self._flow.phase = (self._flow.phase + FRAME_MS / 900) % 1.0
+        self._flow.update()
+        node = self._nodes.get(self.active or "")
+        if node is not None and isValid(node.view):
+            effect = node.view.graphicsEffect()
+            if isinstance(effect, QGraphicsDropShadowEffect):
+                self._glow_phase = (self._glow_phase + FRAME_MS / 1200) % 1.0
+                wave = abs(self._glow_phase * 2 - 1)
+                effect.setBlurRadius(30 + 24 * wave)
+            if self.run is not None and self.active is not None:
+                step = self.run.step(self.active)
+                if step.status == "running" and step.started_at is not None:
+                    elapsed = (utc_now() - step.started_at).total_seconds() * 1000
+                    if elapsed >= 1000:
+                        self._badges[self.active].set(badge_text("running", elapsed),
+                                                      COLORS["running"])
+
+    def _step_duration(self, step_id: str) -> float | None:
+        record = self.step_record(step_id)
+        return record.get("durationMs") if record else None
+
+    def _finished_status(self, step_id: str) -> str:
+        record = self.step_record(step_id) or {}
+        if self.record is not None and self.record.get("status") == "filtered":
+            return "filtered"
+        return str(record.get("status", "success"))

@@ -1,0 +1,238 @@
+"""Run history (right dock): the open experiment's runs, newest first, from the store.
+
+The rows are a ``QAbstractTableModel`` over plain ``RunSummary`` tuples, so a
+thousand runs cost one query and no widget per row. Selecting a row asks for
+that run to be redrawn on the canvas; "Run again" and "Delete" act on it.
+The list refreshes itself (coalesced) when runs start or end.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orchestrator_gui.core.result import RUN_STATUSES
+from orchestrator_gui.store.models import RunSummary
+from orchestrator_gui.ui.canvas.run_overlay import COLORS
+
+COLUMNS = ("Time", "Scenario", "Status", "Duration")
+MAX_ROWS = 1000
+Index = QModelIndex | QPersistentModelIndex
+
+
+def format_duration(ms: float | None) -> str:
+    if ms is None:
+        return "—"
+    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
+
+
+class RunTableModel(QAbstractTableModel):
+    """Runs as rows: time, scenario, status, duration; ``run_at(row)`` gives the summary."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.runs: list[RunSummary] = []
+
+    def set_runs(self, runs: list[RunSummary]) -> None:
+        self.beginResetModel()
+        self.runs = list(runs)
+        self.endResetModel()
+
+    def run_at(self, row: int) -> RunSummary | None:
+        return self.runs[row] if 0 <= row < len(self.runs) else None
+
+    def row_of(self, run_id: str) -> int:
+        return next((i for i, r in enumerate(self.runs) if r.run_id == run_id), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.runs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        run = self.run_at(index.row())
+        if run is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                moment = run.started_at
+                return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
+            if column == 1:
+                return (run.scenario or "—") + ("  (dry run)" if run.dry_run else "")
+            if column == 2:
+                return run.status
+            return format_duration(run.duration_ms)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
+            return QColor(COLORS.get(run.status, "#98a1b3"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Run {run.run_id} · {run.status} · {run.scenario or 'no scenario'}"
+        return None
+
+
+class HistoryPanel(QWidget):
+    """The history dock's content; the table itself is the ``history`` item view."""
+
+    run_selected = Signal(str)  # run id
+    run_again = Signal(str)  # run id
+    run_deleted = Signal(str)  # run id
+
+    def __init__(self, store: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyPanel")
+        self.setAccessibleName("Run history")
+        self.store = store
+        self.experiment_id: str | None = None
+        self._just_emitted: str | None = None
+        self.model = RunTableModel(self)
+        self.status_filter = QComboBox(self)
+        self.status_filter.setObjectName("historyFilter")
+        self.status_filter.setAccessibleName("Show runs with status")
+        self.status_filter.addItem("All statuses", None)
+        for status in RUN_STATUSES:
+            self.status_filter.addItem(status.capitalize(), status)
+        self.table = QTableView(self)
+        self.table.setObjectName("history")
+        self.table.setAccessibleName("Runs of this experiment, newest first")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.again_button = QPushButton("↻  Run again", self)
+        self.again_button.setObjectName("runAgainButton")
+        self.again_button.setAccessibleName("Run the selected run's input again")
+        self.delete_button = QPushButton("Delete", self)
+        self.delete_button.setObjectName("deleteRunButton")
+        self.delete_button.setAccessibleName("Delete the selected run")
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("historyCount")
+        self.count_label.setAccessibleName("Number of runs shown")
+
+        top = QHBoxLayout()
+        top.addWidget(self.status_filter, 1)
+        top.addWidget(self.count_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.again_button, 1)
+        buttons.addWidget(self.delete_button)
+        column = QVBoxLayout(self)
+        column.addLayout(top)
+        column.addWidget(self.table, 1)
+        column.addLayout(buttons)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(150)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.status_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.table.clicked.connect(lambda index: self._on_row(index, None))
+        self.again_button.clicked.connect(self._again)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self._update_buttons()
+
+    # --- content ----------------------------------------------------------------------
+
+    def show_experiment(self, experiment_id: str | None) -> None:
+        self.experiment_id = experiment_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the runs (one query), keeping the selected run selected."""
+        selected = self.selected_run_id()
+        runs: list[RunSummary] = []
+        if self.store is not None and self.experiment_id is not None:
+            store = self.store() if callable(self.store) else self.store
+            runs = store.list_runs(self.experiment_id, limit=MAX_ROWS,
+                                   status=self.status_filter.currentData())
+        self.model.set_runs(runs)
+        self.count_label.setText(f"{len(runs)} run{'s' * (len(runs) != 1)}")
+        if selected is not None and (row := self.model.row_of(selected)) >= 0:
+            self.table.selectionModel().blockSignals(True)
+            self.table.selectRow(row)
+            self.table.selectionModel().blockSignals(False)
+        self._update_buttons()
+
+    def refresh_soon(self, *_args: Any) -> None:
+        """Coalesce many run events into one refresh."""
+        self._refresh_timer.start()
+
+    def selected_run_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        run = self.model.run_at(rows[0].row()) if rows else None
+        return run.run_id if run is not None else None
+
+    def select_run(self, run_id: str) -> bool:
+        row = self.model.row_of(run_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        return row >= 0
+
+    def delete_selected(self) -> None:
+        run_id = self.selected_run_id()
+        if run_id is None or self.store is None:
+            return
+        store = self.store() if callable(self.store) else self.store
+        store.delete_run(run_id)
+        self.run_deleted.emit(run_id)
+        self.table.clearSelection()
+        self.refresh()
+
+    # --- reactions --------------------------------------------------------------------
+
+    def _on_row(self, current: QModelIndex, _previous: Any) -> None:
+        run = self.model.run_at(current.row())
+        self._update_buttons()
+        # a click fires currentRowChanged and clicked: redraw once per user action
+        if run is not None and run.run_id != self._just_emitted:
+            self._just_emitted = run.run_id
+            QTimer.singleShot(0, self._forget_emitted)
+            self.run_selected.emit(run.run_id)
+
+    def _forget_emitted(self) -> None:
+        self._just_emitted = None
+
+    def _again(self) -> None:
+        run_id = self.selected_run_id()
+        if run_id is not None:
+            self.run_again.emit(run_id)
+
+    def _update_buttons(self) -> None:
+        has = self.selected_run_id() is not None
+        self.again_button.setEnabled(has)
+        self.delete_button.setEnabled(has)

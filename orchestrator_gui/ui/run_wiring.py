@@ -1,0 +1,208 @@
+"""Puts the run experience into the main window: docks, the replay canvas, the signals.
+
+The window (the editor's) offers ``canvas``, ``registry``, ``store()``,
+``current_experiment()``, ``show_message()`` and ``add_panel()``; this module
+adds the simulator (left), history (right), inspector and log (bottom), a
+run-progress label in the status bar, and wraps the central widget in a
+stack so that an old run can be shown on the experiment as it was then.
+One call, ``install_run_experience(window)``, does it all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QLabel, QStackedWidget
+
+from orchestrator_gui.core.document import Experiment, load_experiment
+from orchestrator_gui.core.engine import Engine
+from orchestrator_gui.core.errors import ExperimentError
+from orchestrator_gui.core.result import RunResult
+from orchestrator_gui.ui.canvas.replay_view import ReplayView
+from orchestrator_gui.ui.canvas.run_overlay import RunOverlay
+from orchestrator_gui.ui.panels.history import HistoryPanel
+from orchestrator_gui.ui.panels.inspector import Inspector
+from orchestrator_gui.ui.panels.log_panel import LogPanel
+from orchestrator_gui.ui.panels.simulator import Simulator
+from orchestrator_gui.ui.run_controller import RunController
+
+STEP_KEYS = ("id", "type", "name", "config", "timeoutSeconds")
+Area = Qt.DockWidgetArea
+
+
+def same_steps(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two documents run the same steps (layout and names of the document aside)."""
+    def key(doc: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{k: s.get(k) for k in STEP_KEYS} for s in doc.get("steps", [])]
+    return key(a) == key(b)
+
+
+class RunExperience(QObject):
+    """Owns the run panels and keeps them, the canvas and the controller in step."""
+
+    def __init__(self, window: Any, controller: RunController | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.canvas = window.canvas
+        self.controller = controller or RunController(
+            Engine(registry=window.registry), store=window.store, parent=self)
+        bridge = self.controller.bridge
+        self.overlay = RunOverlay(self.canvas, bridge, self)
+        self.simulator = Simulator()
+        self.history = HistoryPanel(window.store)
+        self.inspector = Inspector()
+        self.log_panel = LogPanel()
+        self.replay = ReplayView(window.registry)
+        self.replay_overlay = RunOverlay(self.replay.canvas, None, self)
+        self.progress = QLabel("Ready")
+        self.progress.setObjectName("runProgress")
+        self.progress.setAccessibleName("Run progress")
+        self._experiment_id: str | None = None
+
+        self.stack = QStackedWidget(window)
+        self.stack.setObjectName("centreStack")
+        self.stack.addWidget(window.takeCentralWidget())
+        self.stack.addWidget(self.replay)
+        window.setCentralWidget(self.stack)
+        window.add_panel("simulatorDock", "Simulator", self.simulator, Area.LeftDockWidgetArea)
+        window.add_panel("historyDock", "History", self.history, Area.RightDockWidgetArea)
+        window.add_panel("inspectorDock", "Inspector", self.inspector, Area.BottomDockWidgetArea)
+        window.add_panel("logDock", "Log", self.log_panel, Area.BottomDockWidgetArea)
+        window.statusBar().addPermanentWidget(self.progress)
+
+        self.simulator.run_requested.connect(self.run)
+        self.simulator.cancel_requested.connect(lambda: self.controller.cancel())
+        self.simulator.save_preset_requested.connect(self.save_preset)
+        self.controller.focus_changed.connect(self._on_focus)
+        self.controller.progress.connect(self.progress.setText)
+        self.controller.start_failed.connect(
+            lambda reason: window.show_message(f"The run could not start: {reason}", "error"))
+        self.controller.runs_changed.connect(self.history.refresh_soon)
+        bridge.any_event.connect(self.log_panel.on_event)
+        bridge.step_finished.connect(self._on_step_event)
+        bridge.run_finished.connect(self._on_run_finished)
+        self.history.run_selected.connect(self.show_run)
+        self.history.run_again.connect(self.run_again)
+        self.history.run_deleted.connect(lambda _id: self.show_live())
+        self.replay.back_requested.connect(self.show_live)
+        self.canvas.selection_changed.connect(self._inspect)
+        self.replay.canvas.selection_changed.connect(self._inspect)
+        self.canvas.changed.connect(self._on_canvas_changed)
+        self.reload_presets()
+        self._on_canvas_changed()
+
+    # --- commands -------------------------------------------------------------------
+
+    def run(self, request: dict[str, Any] | None = None) -> RunResult | None:
+        """Run the experiment on the canvas with the simulator's input (or ``request``)."""
+        if request is None:
+            self.simulator.request_run()
+            return self.controller.focused
+        experiment: Experiment | None = self.window.current_experiment()
+        if experiment is None:
+            return None
+        self.show_live()
+        handle = self.controller.start(experiment, request["input"],
+                                       scenario=request["scenario"], dry_run=request["dry_run"])
+        return handle.result if handle is not None else None
+
+    def run_again(self, run_id: str) -> RunResult | None:
+        """Repeat a stored run's input and scenario on the current experiment."""
+        record = self.window.store().get_run(run_id)
+        self.simulator.set_input(record.get("input") or {}, record.get("scenario"))
+        return self.run({"input": record.get("input") or {},
+                         "scenario": record.get("scenario") or self.simulator.scenario,
+                         "dry_run": bool(record.get("dryRun"))})
+
+    def show_run(self, run_id: str) -> None:
+        """Redraw a run: live if it is going, else from the store on the version it ran on."""
+        if self.controller.focus(run_id):
+            self.show_live()
+            return
+        try:
+            record = self.window.store().get_run(run_id)
+        except KeyError:
+            self.history.refresh()
+            return
+        snapshot = record.get("experiment") or {}
+        try:
+            current = self.canvas.to_document()
+        except ValueError:  # not one chain right now: show the snapshot on its own
+            current = {}
+        if not snapshot or same_steps(snapshot, current):
+            self.show_live()
+            self.overlay.show_record(record)
+        else:
+            try:
+                experiment = load_experiment(snapshot, registry=self.window.registry)
+            except ExperimentError as exc:
+                self.window.show_message(f"This run's experiment cannot be shown: {exc}", "error")
+                return
+            when = (record.get("startedAt") or "")[:19].replace("T", " ")
+            self.replay.show_snapshot(experiment, when)
+            self.replay_overlay.show_record(record)
+            self.stack.setCurrentWidget(self.replay)
+        self._inspect_selected()
+
+    def show_live(self) -> None:
+        self.stack.setCurrentIndex(0)
+
+    def save_preset(self, name: str, data: Any) -> None:
+        try:
+            self.window.store().save_preset(name, data)
+        except ValueError as exc:
+            self.window.show_message(str(exc), "error")
+            return
+        self.reload_presets()
+        self.simulator.choose_preset(name)
+
+    def reload_presets(self) -> None:
+        self.simulator.set_presets(self.window.store().list_presets())
+
+    # --- reactions --------------------------------------------------------------------
+
+    @property
+    def shown_overlay(self) -> RunOverlay:
+        return self.replay_overlay if self.stack.currentWidget() is self.replay else self.overlay
+
+    def _on_focus(self, run: Any) -> None:
+        if run is not None and run.experiment_id == self._experiment_id:
+            self.overlay.follow(run)
+        self.simulator.set_busy(self.controller.focused_live)
+
+    def _on_step_event(self, event: Any) -> None:
+        if self.overlay.run is not None and event.run_id == self.overlay.run.run_id:
+            self._inspect_selected()
+
+    def _on_run_finished(self, event: Any) -> None:
+        self.simulator.set_busy(self.controller.focused_live)
+        if self.overlay.run is not None and event.run_id == self.overlay.run.run_id:
+            self._inspect_selected()
+
+    def _on_canvas_changed(self) -> None:
+        experiment_id = self.canvas.base.get("id")
+        if experiment_id != self._experiment_id:
+            self._experiment_id = experiment_id
+            self.overlay.clear()
+            self.show_live()
+            self.history.show_experiment(experiment_id)
+            self.inspector.show_step(None)
+
+    def _inspect_selected(self) -> None:
+        selected = self.shown_overlay.canvas.selected()
+        self._inspect(selected[0] if len(selected) == 1 else None)
+
+    def _inspect(self, node: Any) -> None:
+        if node is None:
+            return
+        record = self.shown_overlay.step_record(node.step_id())
+        self.inspector.show_step(record, hint=None if record else
+                                 f"'{node.name()}' has not run in the run shown.")
+
+
+def install_run_experience(window: Any) -> RunExperience:
+    """Add the run panels to ``window`` (the editor's main window) and wire them."""
+    experience = RunExperience(window)
+    window.run_experience = experience
+    return experience
