@@ -444,16 +444,19 @@ class _Watchdog:
         self._loop = loop
         self._task = asyncio.current_task()
         self._deadline: float | None = None
-        self._timer: asyncio.TimerHandle | None = None
+        # qasync's call_at returns a plain Handle (no .when()): remember the time ourselves
+        self._timer: asyncio.Handle | None = None
+        self._timer_at = 0.0
         self.expired = False
 
     def arm(self, deadline: float) -> None:
         self._deadline = deadline
         self.expired = False
-        if self._timer is None or self._timer.when() > deadline:
+        if self._timer is None or self._timer_at > deadline:
             if self._timer is not None:
                 self._timer.cancel()
             self._timer = self._loop.call_at(deadline, self._fire)
+            self._timer_at = deadline
 
     def disarm(self) -> None:
         self._deadline = None
@@ -473,6 +476,7 @@ class _Watchdog:
                 self._task.cancel()
         else:
             self._timer = self._loop.call_at(self._deadline, self._fire)
+            self._timer_at = self._deadline
 
 
 def _uncancel() -> None:
