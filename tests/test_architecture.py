@@ -1,0 +1,23 @@
+"""The core never imports Qt: checked by behaviour here, and statically by import-linter in ./dev test."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_headless_modules_load_no_qt() -> None:
+    code = (
+        "import sys, asyncio\n"
+        "import orchestrator_gui, orchestrator_gui.cli, orchestrator_gui.store\n"
+        "from orchestrator_gui import run_experiment, default_registry\n"
+        "default_registry()\n"
+        "r = asyncio.run(run_experiment({'id': 'e', 'name': 'E', 'steps': [\n"
+        "    {'id': 'a', 'type': 'ai_decision', 'name': 'A'}]}, {'riskScore': 0.9}))\n"
+        "assert r.status == 'success', r.status\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in\n"
+        "    ('PySide6', 'NodeGraphQt', 'qasync', 'Qt', 'shiboken6') or m.startswith('orchestrator_gui.ui'))\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
