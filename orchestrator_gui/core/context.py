@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,7 @@ from orchestrator_gui.core.result import utc_now
 
 if TYPE_CHECKING:
     from orchestrator_gui.core.document import Experiment, Step
+    from orchestrator_gui.core.replay import Replay
     from orchestrator_gui.core.result import RunResult, StepResult
 
 _py_log = logging.getLogger("orchestrator_gui.steps")
@@ -98,6 +99,8 @@ class StepContext:
         log: StepLogger,
         deadline: float,
         clock: Callable[[], float] = time.monotonic,
+        replay: Replay | None = None,
+        record: StepResult | None = None,
     ) -> None:
         self.step = step
         self.config = config
@@ -109,7 +112,36 @@ class StepContext:
         self._result = result
         self._deadline = deadline
         self._clock = clock
+        self._replay = replay
+        self._record = record
         self.filtered = False
+
+    @property
+    def replaying(self) -> bool:
+        """True when external calls are answered from an earlier run's recording."""
+        return self._replay is not None
+
+    async def external(
+        self, kind: str, request: dict[str, Any], call: Callable[[], Awaitable[Any]]
+    ) -> Any:
+        """Make a call to the outside world, recorded; in a replay, answer from the recording.
+
+        ``request`` is what the record shows of the call (redact secrets before
+        passing it); ``call`` performs it and returns a JSON-able answer. Both
+        end up in the step's record under ``external``.
+        """
+        if self._replay is not None:
+            response = self._replay.take(self.step.id, kind)["response"]
+            self._remember({"kind": kind, "request": request, "response": response,
+                            "replayed": True})
+            return response
+        response = await call()
+        self._remember({"kind": kind, "request": request, "response": response})
+        return response
+
+    def _remember(self, entry: dict[str, Any]) -> None:
+        if self._record is not None:
+            self._record.extra.setdefault("external", []).append(entry)
 
     @property
     def step_durations_ms(self) -> dict[str, float]:

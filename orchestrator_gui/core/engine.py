@@ -44,6 +44,7 @@ from orchestrator_gui.core.events import (
     StepStarted,
 )
 from orchestrator_gui.core.registry import Handler, StepRegistry, default_registry
+from orchestrator_gui.core.replay import Replay
 from orchestrator_gui.core.result import RunResult, StepResult, utc_now
 
 log = logging.getLogger(__name__)
@@ -165,6 +166,7 @@ class Engine:
         dry_run: bool = False,
         listeners: Iterable[Listener] = (),
         run_id: str | None = None,
+        replay: Replay | None = None,
     ) -> RunHandle:
         """Check the experiment and input, then start the run as a task (needs a running loop).
 
@@ -192,7 +194,10 @@ class Engine:
             input_json=input_json,
             steps=[StepResult(id=s.id, type=s.type, name=s.name) for s in experiment.steps],
         )
+        if replay is not None:
+            result.replay_of = replay.run_id
         run = _Run(self, experiment, plan, result, [*self._listeners, *listeners])
+        run.replay = replay
         task = asyncio.get_running_loop().create_task(run.main(), name=f"run-{result.run_id}")
         handle = RunHandle(result, task)
         run.handle = handle
@@ -225,6 +230,7 @@ class _Run:
         self.result = result
         self.listeners = listeners
         self.handle: RunHandle | None = None
+        self.replay: Replay | None = None
 
     def emit(self, event: Any) -> None:
         for listener in self.listeners:
@@ -308,6 +314,8 @@ class _Run:
                     log=StepLogger(record, self._log_emitter(step.id)),
                     deadline=deadline,
                     clock=loop.time,
+                    replay=self.replay,
+                    record=record,
                 )
                 t0 = time.perf_counter()
                 watchdog.arm(deadline)
@@ -514,6 +522,7 @@ async def run_experiment(
     store: Any = None,
     engine: Engine | None = None,
     on_event: Listener | None = None,
+    replay_of: dict[str, Any] | None = None,
 ) -> RunResult:
     """Run an experiment to its end and return the result (SPEC section 6).
 
@@ -521,6 +530,8 @@ async def run_experiment(
     takes; ``input`` a dict or JSON text (default ``{}``). Raises
     ``ExperimentError``/``InputError`` before any step runs. Nothing is stored
     unless ``store`` is given (anything with ``record_event(event)``).
+    ``replay_of`` (an earlier run's record) answers external calls from that
+    run's recording instead of calling out.
     If the caller is cancelled, the run is cancelled too.
     """
     engine = engine or default_engine()
@@ -531,7 +542,7 @@ async def run_experiment(
         listeners.append(on_event)
     handle = engine.start(
         experiment, {} if input is None else input, scenario=scenario, dry_run=dry_run,
-        listeners=listeners,
+        listeners=listeners, replay=Replay(replay_of) if replay_of is not None else None,
     )
     try:
         return await handle

@@ -98,6 +98,7 @@ class RunResult:
     output_json: bytes | None = None
     error: dict[str, Any] | None = None
     steps: list[StepResult] = field(default_factory=list)
+    replay_of: str | None = None
 
     @property
     def input(self) -> Any:
@@ -133,4 +134,5 @@ class RunResult:
             "output": self.output,
             "error": self.error,
             "steps": [step.to_record() for step in self.steps],
+            **({"replayOf": self.replay_of} if self.replay_of else {}),
         }
