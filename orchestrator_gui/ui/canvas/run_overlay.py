@@ -167,8 +167,8 @@ class RunOverlay(QObject):
         if isValid(self._flow):
             self._flow.setVisible(False)
         for badge in self._badges.values():
-            if isValid(badge) and badge.scene() is not None:
-                badge.scene().removeItem(badge)
+            if isValid(badge):
+                badge.setVisible(False)  # kept on the node for the next run: removing crashes
         self._badges.clear()
         for node in self._dimmed:
             if isValid(node.view):
@@ -226,9 +226,11 @@ class RunOverlay(QObject):
         node = self._nodes.get(step_id)
         if node is None or not isValid(node.view):
             return
-        badge = self._badges.get(step_id)
-        if badge is None:
-            badge = self._badges[step_id] = StatusBadge(node.view)
+        badge = getattr(node.view, "run_badge", None)
+        if badge is None or not isValid(badge):
+            badge = node.view.run_badge = StatusBadge(node.view)
+        self._badges[step_id] = badge
+        badge.setVisible(True)
         badge.set(badge_text(status, duration_ms), COLORS.get(status, COLORS["pending"]))
         node.view.setToolTip(f"{node.name()}: {status}")
         if status == "skipped":

@@ -1,0 +1,133 @@
+"""History: runs newest first, filter, redraw a past run (on the version it ran on), again, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableView
+
+from orchestrator_gui.ui.canvas.run_overlay import COLORS
+from orchestrator_gui.ui.panels.history import COLUMNS
+from tests.ui.run_support import (  # noqa: F401 (fixtures)
+    app_window,
+    experience,
+    experiment,
+    qloop,
+    registry,
+    store,
+    wait_finished,
+)
+
+GATED = [("start", "input", {}),
+         ("gate", "transform", {"filters": {"riskScore": {"max": 0.5}}}),
+         ("wait", "sleep", {"seconds": 0.01})]
+
+
+def run_presets(qtbot: Any, window: Any, *presets: str) -> None:
+    ex = experience(window)
+    for preset in presets:
+        ex.simulator.choose_preset(preset)
+        ex.run()
+        wait_finished(qtbot, window)
+
+
+def click_row(qtbot: Any, table: QTableView, row: int) -> None:
+    rect = table.visualRect(table.model().index(row, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def cell(table: QTableView, row: int, column: int, role: Any = Qt.ItemDataRole.DisplayRole) -> Any:
+    return table.model().index(row, column).data(role)
+
+
+def test_rows_newest_first_with_time_scenario_status_duration(app_window: Any, qtbot: Any,
+                                                              registry: Any) -> None:
+    app_window.canvas.load(experiment(registry, GATED))
+    run_presets(qtbot, app_window, "Happy Path", "High Risk", "GDPR Sensitive")
+    ex = experience(app_window)
+    table = app_window.findChild(QTableView, "history")
+    assert table is not None and table.accessibleName()
+    qtbot.waitUntil(lambda: table.model().rowCount() == 3)
+    assert [table.model().headerData(c, Qt.Orientation.Horizontal) for c in range(4)] == list(
+        COLUMNS)
+    assert [cell(table, r, 1) for r in range(3)] == ["GDPR Sensitive", "High Risk", "Happy Path"]
+    assert [cell(table, r, 2) for r in range(3)] == ["success", "filtered", "success"]
+    assert cell(table, 1, 2, Qt.ItemDataRole.ForegroundRole).name() == COLORS["filtered"]
+    assert all(cell(table, r, 3).endswith("ms") for r in range(3))
+    assert cell(table, 0, 0)[:2] == "20"  # a date
+    assert ex.history.count_label.text() == "3 runs"
+
+    ex.history.status_filter.setCurrentIndex(ex.history.status_filter.findData("filtered"))
+    assert table.model().rowCount() == 1 and cell(table, 0, 1) == "High Risk"
+    ex.history.status_filter.setCurrentIndex(0)
+    assert table.model().rowCount() == 3
+
+
+def test_clicking_a_run_redraws_it_on_the_canvas(app_window: Any, qtbot: Any,
+                                                 registry: Any) -> None:
+    app_window.canvas.load(experiment(registry, GATED))
+    run_presets(qtbot, app_window, "High Risk", "Happy Path")
+    ex = experience(app_window)
+    table = ex.history.table
+    qtbot.waitUntil(lambda: table.model().rowCount() == 2)
+    badges = ex.overlay._badges
+    assert badges["wait"].text.startswith("✓")  # the last run, Happy Path, went through
+    click_row(qtbot, table, 1)  # the older, filtered run
+    assert ex.stack.currentIndex() == 0  # same experiment: drawn on the editing canvas
+    assert badges["gate"].text.startswith("⊘ filtered")
+    assert badges["wait"].text == "– skipped"
+    node = next(n for n in app_window.canvas.nodes() if n.step_id() == "gate")
+    app_window.canvas.select([node])
+    assert ex.inspector.record is not None
+    assert ex.inspector.record["input"] == {"riskScore": 0.9, "email": "user@example.com"}
+
+
+def test_a_run_of_an_older_version_is_shown_as_it_was(app_window: Any, qtbot: Any,
+                                                      registry: Any) -> None:
+    app_window.canvas.load(experiment(registry, GATED))
+    run_presets(qtbot, app_window, "Happy Path")
+    ex = experience(app_window)
+    canvas = app_window.canvas
+    canvas.add_step("sleep")  # the experiment changes: a fourth step at the end
+    assert len(canvas.nodes()) == 4
+    qtbot.waitUntil(lambda: ex.history.table.model().rowCount() == 1)
+    click_row(qtbot, ex.history.table, 0)
+
+    assert ex.stack.currentWidget() is ex.replay
+    assert "3 steps" in ex.replay.banner.text()
+    old = ex.replay.canvas.nodes()
+    assert sorted(n.step_id() for n in old) == ["gate", "start", "wait"]
+    assert {k: b.text[0] for k, b in ex.replay_overlay._badges.items()} == {
+        "start": "✓", "gate": "✓", "wait": "✓"}
+    ex.replay.canvas.select([n for n in old if n.step_id() == "gate"])
+    assert ex.inspector.record is not None and ex.inspector.record["id"] == "gate"
+    assert len(canvas.nodes()) == 4 and not canvas.undo_stack.isClean()  # the edit is intact
+    ex.replay.back_button.click()
+    assert ex.stack.currentIndex() == 0
+
+
+def test_run_again_repeats_the_input_and_delete_removes_the_run(app_window: Any, qtbot: Any,
+                                                                registry: Any, store: Any) -> None:
+    app_window.canvas.load(experiment(registry, GATED))
+    ex = experience(app_window)
+    ex.simulator.preview.setPlainText('{"riskScore": 0.1, "note": "by hand"}')
+    ex.run()
+    wait_finished(qtbot, app_window)
+    ex.simulator.choose_preset("High Risk")
+    table = ex.history.table
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
+    click_row(qtbot, table, 0)
+    assert ex.history.again_button.isEnabled()
+    ex.history.again_button.click()
+    wait_finished(qtbot, app_window)
+    runs = store.list_runs("exp-test")
+    assert [r.scenario for r in runs] == ["Custom", "Custom"]
+    assert store.get_run(runs[0].run_id)["input"] == {"riskScore": 0.1, "note": "by hand"}
+    assert ex.simulator.input == {"riskScore": 0.1, "note": "by hand"}
+
+    qtbot.waitUntil(lambda: table.model().rowCount() == 2)
+    click_row(qtbot, table, 0)
+    ex.history.delete_button.click()
+    assert [r.run_id for r in store.list_runs("exp-test")] == [runs[1].run_id]
+    assert table.model().rowCount() == 1

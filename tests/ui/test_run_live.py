@@ -1,0 +1,140 @@
+"""A run on the live canvas: badges, glow, moving data, log lines, progress, no freezing."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QGraphicsDropShadowEffect
+
+from orchestrator_gui import resources
+from orchestrator_gui.core.document import load_experiment
+from orchestrator_gui.ui.canvas.run_overlay import COLORS
+from tests.ui.run_support import (  # noqa: F401 (fixtures)
+    app_window,
+    experience,
+    experiment,
+    qloop,
+    registry,
+    store,
+    wait_finished,
+)
+
+FRAME_BUDGET_MS = 100  # generous on purpose: a frozen window is late by seconds, not by 20 ms
+
+
+def badges(window: Any) -> dict[str, str]:
+    return {k: b.text for k, b in experience(window).overlay._badges.items()}
+
+
+def node(window: Any, step_id: str) -> Any:
+    return next(n for n in window.canvas.nodes() if n.step_id() == step_id)
+
+
+def test_run_button_marks_every_step_and_records_the_run(app_window: Any, qtbot: Any,
+                                                          registry: Any, store: Any) -> None:
+    exp = load_experiment(resources.path("examples", "risk-assessment.json"), registry=registry)
+    app_window.canvas.load(exp)
+    ex = experience(app_window)
+    ex.simulator.choose_preset("High Risk")
+    qtbot.mouseClick(ex.simulator.run_button, Qt.MouseButton.LeftButton)
+    wait_finished(qtbot, app_window)
+
+    shown = badges(app_window)
+    assert set(shown) == {s.id for s in exp.steps}
+    assert all(text.startswith("✓") and "ms" in text for text in shown.values()), shown
+    assert ex.progress.text().startswith("✓ Risk Assessment Pipeline: success")
+    ex.log_panel.flush()
+    log = ex.log_panel.toPlainText()
+    assert "started: Risk Assessment Pipeline (High Risk)" in log and "success" in log
+    runs = store.list_runs("risk-assessment")
+    assert [(r.scenario, r.status) for r in runs] == [("High Risk", "success")]
+    qtbot.waitUntil(lambda: ex.history.model.rowCount() == 1)
+    # the last step keeps a green glow once the run is over
+    effect = node(app_window, "metrics-1").view.graphicsEffect()
+    assert isinstance(effect, QGraphicsDropShadowEffect)
+    assert effect.color().name() == COLORS["success"]
+
+
+def test_window_keeps_painting_while_steps_take_seconds(app_window: Any, qtbot: Any,
+                                                         registry: Any) -> None:
+    exp = experiment(registry, [("start", "input", {}), ("wait", "sleep", {"seconds": 1.5}),
+                                ("think", "crunch", {"seconds": 1.5})])
+    app_window.canvas.load(exp)
+    ex = experience(app_window)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(16)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    ex.run()
+
+    # while the sleep step goes: it glows blue, says running, and data moves on its edge
+    qtbot.waitUntil(lambda: ex.overlay.active == "wait")
+    effect = node(app_window, "wait").view.graphicsEffect()
+    assert isinstance(effect, QGraphicsDropShadowEffect)
+    assert effect.color().name() == COLORS["running"]
+    assert badges(app_window)["wait"].startswith("● running")
+    assert ex.overlay._flow.isVisible()
+    assert ex.progress.text().startswith("[2/3] Wait")
+    assert ex.simulator.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: ex.overlay.active == "think", timeout=5000)
+    assert ex.progress.text().startswith("[3/3] Think")
+    wait_finished(qtbot, app_window)
+    timer.stop()
+
+    gaps = [(b - a) * 1000 - 16 for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(ticks) > 100  # about 3 s of 16 ms ticks
+    assert max(gaps) < FRAME_BUDGET_MS, f"the timer was {max(gaps):.0f} ms late"
+    assert badges(app_window)["think"].startswith("✓ 1.")
+    assert not ex.overlay._flow.isVisible()
+    assert not ex.simulator.cancel_button.isEnabled()
+
+
+def test_a_failing_step_shows_its_error_and_the_rest_skipped(app_window: Any, qtbot: Any,
+                                                             registry: Any) -> None:
+    exp = experiment(registry, [("start", "input", {}), ("boom", "fail", {}),
+                                ("after", "sleep", {"seconds": 0.01})])
+    app_window.canvas.load(exp)
+    ex = experience(app_window)
+    ex.run()
+    wait_finished(qtbot, app_window)
+    shown = badges(app_window)
+    assert shown["boom"].startswith("✗")
+    assert shown["after"] == "– skipped"
+    assert node(app_window, "after").view.opacity() < 1.0
+    effect = node(app_window, "boom").view.graphicsEffect()
+    assert isinstance(effect, QGraphicsDropShadowEffect)
+    assert effect.color().name() == COLORS["error"]
+    assert ex.progress.text().startswith("✗ Test pipeline: error")
+    app_window.canvas.select([node(app_window, "boom")])
+    assert ex.inspector.error.isVisibleTo(ex.inspector)
+    assert "StepError: the partner API said no" in ex.inspector.error.text()
+
+
+def test_a_filter_gate_shows_filtered(app_window: Any, qtbot: Any, registry: Any) -> None:
+    exp = experiment(registry, [("start", "input", {}),
+                                ("gate", "transform", {"filters": {"riskScore": {"max": 0.5}}}),
+                                ("after", "sleep", {"seconds": 0.01})])
+    app_window.canvas.load(exp)
+    ex = experience(app_window)
+    ex.simulator.choose_preset("High Risk")
+    ex.run()
+    wait_finished(qtbot, app_window)
+    shown = badges(app_window)
+    assert shown["gate"].startswith("⊘ filtered")
+    assert shown["after"] == "– skipped"
+    assert ex.progress.text().startswith("⊘ Test pipeline: filtered")
+
+
+def test_a_broken_chain_does_not_run(app_window: Any, qtbot: Any, registry: Any,
+                                     store: Any) -> None:
+    exp = experiment(registry, [("start", "input", {}), ("wait", "sleep", {"seconds": 0.01})])
+    app_window.canvas.load(exp)
+    app_window.canvas.add_step("sleep", pos=(0, 600))  # a loose node
+    ex = experience(app_window)
+    assert ex.run() is None
+    assert app_window.messages and app_window.messages[-1][0] == "error"
+    assert store.list_runs("exp-test") == []
