@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from orchestrator_gui.core import jsonio
+from orchestrator_gui.core import atomic, jsonio
 from orchestrator_gui.core.errors import ExperimentError
 
 OK = 0
@@ -43,31 +42,14 @@ def print_json(value: Any) -> None:
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` so that ``path`` is either the old file or the whole new one:
-    a temporary file in the same folder, flushed and fsynced, then renamed over it."""
+    """Write ``text`` atomically (core.atomic), with CLI-friendly errors for bad targets."""
     target = Path(path).expanduser()
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise CliError(f"{target}: is a folder; give a file name")
     if not folder.is_dir():
         raise CliError(f"{target}: the folder {folder} does not exist")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-        dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    return target
+    return atomic.write_atomic(target, text)
 
 
 def duration(ms: float | None) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.result import utc_now
+from orchestrator_gui.core.settings import AppSettings
 
 if TYPE_CHECKING:
     from orchestrator_gui.core.document import Experiment, Step
@@ -101,6 +102,7 @@ class StepContext:
         clock: Callable[[], float] = time.monotonic,
         replay: Replay | None = None,
         record: StepResult | None = None,
+        settings: AppSettings | None = None,
     ) -> None:
         self.step = step
         self.config = config
@@ -113,6 +115,7 @@ class StepContext:
         self._deadline = deadline
         self._clock = clock
         self._replay = replay
+        self.settings = settings or AppSettings()
         self._record = record
         self.filtered = False
 

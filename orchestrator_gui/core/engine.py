@@ -46,6 +46,7 @@ from orchestrator_gui.core.events import (
 from orchestrator_gui.core.registry import Handler, StepRegistry, default_registry
 from orchestrator_gui.core.replay import Replay
 from orchestrator_gui.core.result import RunResult, StepResult, utc_now
+from orchestrator_gui.core.settings import AppSettings
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,16 @@ class Limits:
     run_timeout_seconds: float = 60.0
     max_payload_bytes: int = jsonio.DEFAULT_MAX_BYTES
     max_concurrent_runs: int = 10
+
+    @classmethod
+    def from_settings(cls, settings: AppSettings) -> Limits:
+        own = settings.limits
+        return cls(
+            step_timeout_seconds=own.step_timeout_seconds,
+            run_timeout_seconds=own.run_timeout_seconds,
+            max_payload_bytes=own.max_payload_bytes,
+            max_concurrent_runs=own.max_concurrent_runs,
+        )
 
     def step_limit(self, experiment: Experiment, step_timeout: float | None) -> float:
         settings = experiment.settings
@@ -138,9 +149,13 @@ class Engine:
     """Starts runs and holds the app-wide limits and listeners."""
 
     def __init__(
-        self, limits: Limits | None = None, registry: StepRegistry | None = None
+        self,
+        limits: Limits | None = None,
+        registry: StepRegistry | None = None,
+        settings: AppSettings | None = None,
     ) -> None:
-        self.limits = limits or Limits()
+        self.settings = settings or AppSettings()
+        self.limits = limits or Limits.from_settings(self.settings)
         self._registry = registry
         self._listeners: list[Listener] = []
         self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
@@ -316,6 +331,7 @@ class _Run:
                     clock=loop.time,
                     replay=self.replay,
                     record=record,
+                    settings=self.engine.settings,
                 )
                 t0 = time.perf_counter()
                 watchdog.arm(deadline)
@@ -506,10 +522,10 @@ _default_engine: Engine | None = None
 
 
 def default_engine() -> Engine:
-    """The process-wide engine (default limits, default registry)."""
+    """The process-wide engine: the user's settings file, the default registry."""
     global _default_engine
     if _default_engine is None:
-        _default_engine = Engine()
+        _default_engine = Engine(settings=AppSettings.load())
     return _default_engine
 
 
