@@ -1,5 +1,7 @@
 """History: runs newest first, filter, redraw a past run (on the version it ran on), again, delete."""
 
+# ruff: noqa: F811  (pytest fixtures imported from run_support are redefined as arguments)
+
 from __future__ import annotations
 
 from typing import Any

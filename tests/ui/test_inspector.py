@@ -1,5 +1,7 @@
 """The inspector: click a step, see its input, output (a tree, copyable), duration, error, logs."""
 
+# ruff: noqa: F811  (pytest fixtures imported from run_support are redefined as arguments)
+
 from __future__ import annotations
 
 import json

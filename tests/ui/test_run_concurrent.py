@@ -1,5 +1,7 @@
 """Several runs at once: beyond ten they wait as queued; cancelling one spares the rest."""
 
+# ruff: noqa: F811  (pytest fixtures imported from run_support are redefined as arguments)
+
 from __future__ import annotations
 
 from typing import Any

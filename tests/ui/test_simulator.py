@@ -1,5 +1,7 @@
 """The input simulator: presets, slider, GDPR toggle, hand-edited JSON, Run and Cancel."""
 
+# ruff: noqa: F811  (pytest fixtures imported from run_support are redefined as arguments)
+
 from __future__ import annotations
 
 import json
