@@ -27,21 +27,18 @@ limits, retries and credentials meet. Choices beyond the SPEC, written down:
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import math
-import random
 import re
 import time
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 import httpx
 from pydantic import Field, field_validator
 
-from orchestrator_gui.core import jsonio
+from orchestrator_gui.core import http, jsonio
 from orchestrator_gui.core.context import StepContext
 from orchestrator_gui.core.document import Step
 from orchestrator_gui.core.errors import SecretError, WebhookError
+from orchestrator_gui.core.http import RETRY_STATUSES, retry_after_seconds
 from orchestrator_gui.core.redact import (
     is_sensitive_header,
     redact_headers,
@@ -53,7 +50,6 @@ from orchestrator_gui.core.secrets import check_references, resolve
 
 RESPONSE_CAP_BYTES = 64 * 1024
 BACKOFF_BASE_SECONDS = 0.5
-RETRY_STATUSES = frozenset({408, 429})
 USER_AGENT = "orchestrator-gui webhook"
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -115,29 +111,9 @@ class WebhookConfig(StepConfig):
         return value
 
 
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (seconds or HTTP date); None if unusable."""
-    if not value or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 def backoff_seconds(retry_number: int) -> float:
     """Wait before retry ``retry_number`` (1-based): exponential from 0.5 s, with jitter."""
-    return BACKOFF_BASE_SECONDS * 2.0 ** (retry_number - 1) * random.uniform(1.0, 1.25)
+    return http.backoff_seconds(retry_number, BACKOFF_BASE_SECONDS)
 
 
 def _headers_to_send(headers: dict[str, str], has_body: bool) -> dict[str, str]:
