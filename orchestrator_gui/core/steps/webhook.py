@@ -20,8 +20,13 @@ limits, retries and credentials meet. Choices beyond the SPEC, written down:
   Logs and previews show sensitive headers as ``[redacted]`` (core.redact),
   URLs lose their user info and key/token query values, and a resolved value
   that the server echoes back is scrubbed from the recorded answer.
-- Redirects are not followed: a 3xx is a non-2xx answer, and the message names
-  its ``Location``.
+- Redirects are not followed unless ``followRedirects`` is true: a 3xx is a
+  non-2xx answer, and the message names its ``Location``. When followed, every
+  hop is checked against the network policy, and sensitive headers are not
+  sent on to another origin.
+- The app's network policy (core.netpolicy) is checked before anything is sent
+  and again on the address each connection actually reaches; a refusal fails
+  the step (``NetworkRefused``), is never retried, whatever ``failOnError`` says.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import Field, field_validator
 
-from orchestrator_gui.core import http, jsonio
+from orchestrator_gui.core import http, jsonio, netpolicy
 from orchestrator_gui.core.context import StepContext
 from orchestrator_gui.core.document import Step
 from orchestrator_gui.core.errors import SecretError, WebhookError
@@ -74,6 +79,9 @@ class WebhookConfig(StepConfig):
         2, ge=0, le=10, description="Retries after connection errors, timeouts, 408, 429, 5xx."
     )
     fail_on_error: bool = Field(True, description="Fail the step when the call fails.")
+    follow_redirects: bool = Field(
+        False, description="Follow 3xx redirects (each hop checked by the network policy)."
+    )
 
     @field_validator("method", mode="before")
     @classmethod
@@ -191,6 +199,7 @@ async def handle_webhook(step: Step, ctx: StepContext) -> dict[str, Any]:
             "body": None if body is None else jsonio.loads_trusted(body),
         }}
         return output
+    netpolicy.check_url(cfg.url, ctx.settings.network)
     headers, hidden = await _resolve_headers(cfg.headers)
     call = _Call(cfg, ctx, shown_url, _headers_to_send(headers, body is not None), body, hidden)
     output["webhook"] = await call.run()
@@ -218,8 +227,13 @@ class _Call:
         answer: Any = None
         truncated = False
         attempt = 0
-        async with httpx.AsyncClient(follow_redirects=False,
-                                     timeout=httpx.Timeout(cfg.timeout_seconds)) as client:
+        network = self.ctx.settings.network
+        sensitive = [name for name, value in cfg.headers.items() if is_sensitive_header(name, value)]
+        async with httpx.AsyncClient(
+            follow_redirects=cfg.follow_redirects, timeout=httpx.Timeout(cfg.timeout_seconds),
+            transport=netpolicy.checked_transport(network),
+            event_hooks={"request": [netpolicy.request_hook(network, cfg.url, sensitive)]},
+        ) as client:
             while True:
                 attempt += 1
                 log.info(f"{cfg.method} {self.shown_url}: attempt {attempt} of {total} "
