@@ -14,6 +14,8 @@ app setting ``network.policy`` (core/settings.py ``NetworkSettings``) says:
 - ``allow-list``: only the hosts in ``network.allow``: ``example.com``,
   ``*.example.com`` (subdomains), ``example.com:8443``, an IP address, or a
   network such as ``10.0.0.0/8`` (matched against the connected address).
+  Under ``public-only`` the same entries are exceptions, so a local model
+  server (``127.0.0.1:11434``) can be allowed while the rest stays refused.
 
 The check that counts happens when a connection is opened:
 :func:`checked_transport` gives an httpx transport whose network backend
@@ -177,38 +179,54 @@ def check_url(url: str | httpx.URL, network: NetworkSettings) -> None:
         raise _refuse(f"the scheme {parsed.scheme!r} (only http and https)", network)
     host = parsed.raw_host.decode("ascii", "replace")
     literal = parse_ip(host)
+    listed = _allowed_by_list(host, parsed.port or _default_port(parsed), [], network.allow)
     if network.policy == "allow-list":
-        if not _allowed_by_list(host, parsed.port or _default_port(parsed), [], network.allow):
+        # a name may still match an address entry once resolved: decided when connecting
+        if not listed and (literal is not None or not _has_address_entry(network.allow)):
             raise _refuse(f"{host!r}: it is not in the allow-list", network)
-    elif literal is not None and (reason := refusal_reason(literal)) is not None:
+    elif not listed and literal is not None and (reason := refusal_reason(literal)) is not None:
         raise _refuse(f"{host!r} ({literal}): {reason}", network)
+
+
+def _has_address_entry(allow: Iterable[str]) -> bool:
+    return any(parse_ip(_split_entry(e.strip())[0]) is not None or "/" in e for e in allow)
 
 
 def _default_port(url: httpx.URL) -> int:
     return 443 if url.scheme == "https" else 80
 
 
-async def allowed_addresses(host: str, port: int, network: NetworkSettings) -> list[str]:
-    """Resolve ``host`` once and return the addresses the policy lets us connect to.
+Resolver = Callable[[str, int], Awaitable[list[str]]]
 
-    Any refused address refuses the host as a whole: a name answering with both
-    a public and a private address is treated as hostile.
-    """
+
+async def system_resolve(host: str, port: int) -> list[str]:
+    """The addresses the OS resolver gives for ``host`` (what a plain connect would use)."""
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise httpcore.ConnectError(f"cannot resolve {host!r}: {exc.strerror}") from None
+    return [str(info[4][0]) for info in infos]
+
+
+async def allowed_addresses(host: str, port: int, network: NetworkSettings,
+                            resolver: Resolver = system_resolve) -> list[str]:
+    """Resolve ``host`` once and return the addresses the policy lets us connect to.
+
+    Any refused address refuses the host as a whole: a name answering with both
+    a public and a private address is treated as hostile.
+    """
     ips: list[IPAddress] = []
-    for info in infos:
-        ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+    for text in await resolver(host, port):
+        ip = ipaddress.ip_address(text.split("%", 1)[0])
         if ip not in ips:
             ips.append(ip)
+    listed = _allowed_by_list(host, port, ips, network.allow)
     if network.policy == "allow-list":
-        if not _allowed_by_list(host, port, ips, network.allow):
+        if not listed:
             shown = ", ".join(map(str, ips))
             raise _refuse(f"{host!r} ({shown}): it is not in the allow-list", network)
-    elif network.policy == "public-only":
+    elif network.policy == "public-only" and not listed:
         for ip in ips:
             if (reason := refusal_reason(ip)) is not None:
                 named = host if str(ip) == host else f"{host!r}, which resolves to {ip}"
@@ -219,15 +237,16 @@ async def allowed_addresses(host: str, port: int, network: NetworkSettings) -> l
 class _PolicyBackend(httpcore.AsyncNetworkBackend):
     """Resolves, checks, then connects to the checked IP (never resolving the name again)."""
 
-    def __init__(self, inner: httpcore.AsyncNetworkBackend, network: NetworkSettings) -> None:
-        self.inner, self.network = inner, network
+    def __init__(self, inner: httpcore.AsyncNetworkBackend, network: NetworkSettings,
+                 resolver: Resolver) -> None:
+        self.inner, self.network, self.resolver = inner, network, resolver
 
     async def connect_tcp(self, host: str, port: int, timeout: float | None = None,  # noqa: ASYNC109
                           local_address: str | None = None,
                           socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
         try:
             async with asyncio.timeout(timeout):
-                addresses = await allowed_addresses(host, port, self.network)
+                addresses = await allowed_addresses(host, port, self.network, self.resolver)
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"resolving {host!r} took too long") from None
         last: Exception | None = None
@@ -249,10 +268,12 @@ class _PolicyBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
-def checked_transport(network: NetworkSettings, **kwargs: Any) -> httpx.AsyncBaseTransport | None:
+def checked_transport(network: NetworkSettings, *, resolver: Resolver = system_resolve,
+                      **kwargs: Any) -> httpx.AsyncBaseTransport | None:
     """An httpx transport enforcing ``network`` on every connection; None under ``any``.
 
-    ``kwargs`` go to ``httpx.AsyncHTTPTransport`` (verify, http2, ...). Proxies
+    ``resolver`` (host, port) -> addresses is the OS resolver unless a caller
+    (a test) brings its own. ``kwargs`` go to ``httpx.AsyncHTTPTransport``. Proxies
     from the environment are not used under a restricting policy: the check
     must see the real destination.
     """
@@ -262,7 +283,7 @@ def checked_transport(network: NetworkSettings, **kwargs: Any) -> httpx.AsyncBas
     pool = getattr(transport, "_pool", None)
     if not isinstance(pool, httpcore.AsyncConnectionPool) or not hasattr(pool, "_network_backend"):
         raise RuntimeError("this httpx/httpcore version is not supported by the network policy")
-    pool._network_backend = _PolicyBackend(pool._network_backend, network)
+    pool._network_backend = _PolicyBackend(pool._network_backend, network, resolver)
     return transport
 
 
