@@ -56,7 +56,10 @@ missing=$(cd "$APP" && find . -type f \( -name '*.so*' -o -perm -u+x \) -print0 
 # 3. The archive: unpack anywhere and run ./orchestrator-gui/orchestrator-gui.
 TARBALL=$DIST/$NAME-$VERSION-linux-$(uname -m).tar.gz
 say "archive: $(basename "$TARBALL")"
-tar -C "$DIST" -czf "$TARBALL" "$NAME"
+rm -f "$DIST/$NAME"-*.tar.gz "$DIST/${NAME}"_*.deb
+# gzip runs on one core; it packs in the background while dpkg-deb compresses.
+tar -C "$DIST" -czf "$TARBALL" "$NAME" &
+tar_pid=$!
 
 # 4. The .deb: the folder in /opt, launchers on the PATH, a desktop entry and icon.
 if [ "$MAKE_DEB" = 1 ]; then
@@ -117,6 +120,7 @@ EOF
   dpkg-deb --root-owner-group -Zxz -z6 --build "$STAGE" "$DEB" >/dev/null
 fi
 
+wait "$tar_pid" || die "could not write $TARBALL"
 say "done in $(( $(date +%s) - started )) s"
 du -sh "$APP" >&2
 ls -l "$TARBALL" ${DEB:+"$DEB"} >&2

@@ -24,8 +24,12 @@ from orchestrator_gui.ui.app import main
 CONTRACT = ("canvas", "palette", "properties", "simulator", "runButton", "history", "inspector", "logPanel")
 
 
-def install_smoke_test(target: str) -> None:
-    """Create the QApplication that main() will reuse and arm the self-check on it."""
+def install_smoke_test(target: str) -> object:
+    """Create the QApplication that main() will reuse, arm the self-check on it, return it.
+
+    The caller keeps the returned application referenced: PySide6 would destroy
+    an application object that Python no longer holds.
+    """
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
@@ -52,10 +56,11 @@ def install_smoke_test(target: str) -> None:
 
     # 300 ms: let the first paint and the initial layout happen before looking.
     QTimer.singleShot(300, report)
+    return app
 
 
 if __name__ == "__main__":
     smoke = os.environ.get("ORCHESTRATOR_SMOKE_TEST", "")
     if smoke:
-        install_smoke_test(smoke)
+        _app = install_smoke_test(smoke)
     raise SystemExit(main())
