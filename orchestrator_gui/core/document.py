@@ -33,6 +33,7 @@ from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.paths import json_kind
 from orchestrator_gui.core.registry import StepRegistry, default_registry
+from orchestrator_gui.core.suite_model import Suite
 
 MAX_STEPS = 50
 EXPERIMENT_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
@@ -110,6 +111,8 @@ class Experiment(_Model):
     steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS)
     settings: Settings | None = None
     ui: UI | None = None
+    suite: Suite | None = Field(
+        default=None, description="Scenario suite: named inputs with expectations on the run.")
 
     _configs: dict[str, tuple[Any, str, Any]] = PrivateAttr(default_factory=dict)
 

@@ -29,16 +29,24 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import create_engine
 
 from orchestrator_gui.core.errors import OrchestratorError
-from orchestrator_gui.store.tables import TABLES
+from orchestrator_gui.store.tables import TABLES, BaselineRow, SuiteRunRow
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # MIGRATIONS[n] turns a version n-1 database into version n, inside one
-# BEGIN IMMEDIATE transaction. Example for a future version 2:
-#   def _to_v2(conn): conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN tags TEXT")
-#   MIGRATIONS[2] = _to_v2
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+# BEGIN IMMEDIATE transaction, e.g.
+#   def _to_v3(conn): conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN tags TEXT")
+#   MIGRATIONS[3] = _to_v3
+
+
+def _to_v2(conn: Connection) -> None:
+    """Version 2 adds ``baselines`` and ``suite_runs``; existing tables are untouched."""
+    for table in (BaselineRow.__table__, SuiteRunRow.__table__):  # type: ignore[attr-defined]
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_v2}
 BUSY_TIMEOUT_MS = 10_000
 
 

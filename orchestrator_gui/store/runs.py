@@ -29,7 +29,7 @@ from orchestrator_gui.store import records
 from orchestrator_gui.store.database import reader, writer
 from orchestrator_gui.store.models import RunSummary
 from orchestrator_gui.store.owner import is_alive, this_process
-from orchestrator_gui.store.tables import ExperimentRow, RunRow, StepRunRow
+from orchestrator_gui.store.tables import BaselineRow, ExperimentRow, RunRow, StepRunRow
 
 DEFAULT_MAX_RUNS = 1000
 PRUNE_CHUNK = 200
@@ -143,7 +143,8 @@ class RunLog:
             with Session(self._engine) as session:
                 oldest = session.exec(
                     select(RunRow.run_id)
-                    .where(col(RunRow.user_id) == self.user, col(RunRow.status).not_in(LIVE))
+                    .where(col(RunRow.user_id) == self.user, col(RunRow.status).not_in(LIVE),
+                           col(RunRow.run_id).not_in(select(BaselineRow.run_id)))
                     .order_by(col(RunRow.started_at)).limit(min(excess, PRUNE_CHUNK))
                 ).all()
             if not oldest:

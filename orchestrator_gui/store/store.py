@@ -24,6 +24,7 @@ from orchestrator_gui.core.document import Experiment, validate_document
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.result import utc_now
 from orchestrator_gui.store import records
+from orchestrator_gui.store.analysis import AnalysisLog
 from orchestrator_gui.store.database import StoreError, create_db_engine, explain, prepare, writer
 from orchestrator_gui.store.location import resolve_db_path, resolve_user
 from orchestrator_gui.store.models import ExperimentSummary, Preset, RunSummary
@@ -47,6 +48,7 @@ class Store:
         self.path = path
         self.user = user
         self.runs = RunLog(engine, user, max_runs)
+        self.analysis = AnalysisLog(engine, user)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, user: str | None = None,
@@ -152,6 +154,27 @@ class Store:
 
     def delete_run(self, run_id: str) -> None:
         self.runs.delete_run(run_id)
+
+    # --- baselines and suite runs (store/analysis.py) ---------------------------------
+
+    def set_baseline(self, run_id: str) -> str:
+        """Star a run as its experiment's baseline; returns the experiment id; ``KeyError``."""
+        return self.analysis.set_baseline(run_id)
+
+    def get_baseline(self, experiment_id: str) -> str | None:
+        return self.analysis.get_baseline(experiment_id)
+
+    def clear_baseline(self, experiment_id: str) -> None:
+        self.analysis.clear_baseline(experiment_id)
+
+    def save_suite_run(self, suite_run: dict[str, Any]) -> str:
+        return self.analysis.save_suite_run(suite_run)
+
+    def list_suite_runs(self, experiment_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        return self.analysis.list_suite_runs(experiment_id, limit=limit)
+
+    def last_suite_run(self, experiment_id: str) -> dict[str, Any] | None:
+        return self.analysis.last_suite_run(experiment_id)
 
     # --- presets ----------------------------------------------------------------------
 

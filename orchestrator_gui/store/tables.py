@@ -113,10 +113,42 @@ class MetaRow(SQLModel, table=True):
     value: str
 
 
+class BaselineRow(SQLModel, table=True):
+    """The run a user starred as an experiment's baseline (schema version 2)."""
+
+    __tablename__ = "baselines"
+
+    user_id: str = Field(primary_key=True)
+    experiment_id: str = Field(primary_key=True)
+    run_id: str
+    starred_at: str | None = Field(default=None, nullable=False,
+                                   sa_column_kwargs=_default(NOW_SQL))
+
+
+class SuiteRunRow(SQLModel, table=True):
+    """One run of an experiment's scenario suite: counts and per-scenario results (v2)."""
+
+    __tablename__ = "suite_runs"
+    __table_args__ = (
+        Index("ix_suite_runs_user_experiment_started", "user_id", "experiment_id", "started_at"),
+    )
+
+    suite_run_id: str = Field(primary_key=True)
+    user_id: str
+    experiment_id: str
+    started_at: str
+    finished_at: str | None = None
+    passed: int = 0
+    failed: int = 0
+    results: str  # the SuiteRun as JSON text
+
+
 TABLES = [
     ExperimentRow.__table__,  # type: ignore[attr-defined]
     RunRow.__table__,  # type: ignore[attr-defined]
     StepRunRow.__table__,  # type: ignore[attr-defined]
     PresetRow.__table__,  # type: ignore[attr-defined]
     MetaRow.__table__,  # type: ignore[attr-defined]
+    BaselineRow.__table__,  # type: ignore[attr-defined]
+    SuiteRunRow.__table__,  # type: ignore[attr-defined]
 ]

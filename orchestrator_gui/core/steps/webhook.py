@@ -200,9 +200,21 @@ async def handle_webhook(step: Step, ctx: StepContext) -> dict[str, Any]:
         }}
         return output
     netpolicy.check_url(cfg.url, ctx.settings.network)
-    headers, hidden = await _resolve_headers(cfg.headers)
-    call = _Call(cfg, ctx, shown_url, _headers_to_send(headers, body is not None), body, hidden)
-    output["webhook"] = await call.run()
+
+    async def send() -> dict[str, Any]:
+        headers, hidden = await _resolve_headers(cfg.headers)
+        call = _Call(cfg, ctx, shown_url, _headers_to_send(headers, body is not None), body,
+                     hidden)
+        return await call.run()
+
+    # Recorded (secrets redacted) so that a replay answers from it and sends nothing;
+    # the body is the step's own recorded input, so only its size is repeated here.
+    request = {"method": cfg.method, "url": shown_url,
+               "headers": redact_headers(_headers_to_send(cfg.headers, body is not None)),
+               "bodyBytes": None if body is None else len(body)}
+    output["webhook"] = await ctx.external("webhook", request, send)
+    if ctx.replaying:
+        ctx.log.info(f"replay: answered {cfg.method} {shown_url} from the recording; nothing sent")
     if not output["webhook"]["ok"] and cfg.fail_on_error:
         raise WebhookError(output["webhook"]["error"])
     return output
