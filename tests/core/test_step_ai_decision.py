@@ -196,7 +196,7 @@ def problems(config: dict[str, Any]) -> list[str]:
 
 def test_unknown_agent_type_is_a_document_error_naming_the_place() -> None:
     assert problems({"agentType": "gpt-9"}) == [
-        "steps[1] (ai-1): config.agentType: unknown agent type 'gpt-9' (known: core-ai)"
+        "steps[1] (ai-1): config.agentType: unknown agent type 'gpt-9' (known: core-ai, llm)"
     ]
 
 

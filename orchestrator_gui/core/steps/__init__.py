@@ -17,9 +17,10 @@ def register_builtin_steps(registry: StepRegistry) -> None:
         data_mapping,
         input_step,
         metrics,
+        prompt,
         transform,
         webhook,
     )
 
-    for module in (input_step, transform, ai_decision, compliance, metrics, webhook, data_mapping):
+    for module in (input_step, transform, ai_decision, compliance, metrics, webhook, data_mapping, prompt):
         registry.register(module.STEP_TYPE)

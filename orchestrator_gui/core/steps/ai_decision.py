@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from orchestrator_gui.core.agents import (
     CORE_AI,
@@ -29,6 +29,8 @@ from orchestrator_gui.core.agents import (
 from orchestrator_gui.core.context import StepContext
 from orchestrator_gui.core.document import Step
 from orchestrator_gui.core.errors import MissingField, StepError
+from orchestrator_gui.core.llm.agent import LLM  # registers the 'llm' agent type
+from orchestrator_gui.core.llm.templates import check_template
 from orchestrator_gui.core.paths import MISSING, get_path, is_number, json_kind, split_path
 from orchestrator_gui.core.registry import StepConfig, StepType
 
@@ -63,6 +65,16 @@ class AiDecisionConfig(StepConfig):
     labels: DecisionLabels = Field(
         default_factory=DecisionLabels, description="Labels for the 'above' and 'below' outcomes."
     )
+    endpoint: str | None = Field(
+        default=None, validate_default=True, min_length=1,
+        description="agentType 'llm': the name of an endpoint in the app's settings.",
+    )
+    prompt: str | None = Field(
+        default=None, description="agentType 'llm': the prompt, with {{field}} from the input."
+    )
+    system: str | None = Field(
+        default=None, description="agentType 'llm': the system prompt (the JSON contract is added)."
+    )
 
     @field_validator("agent_type")
     @classmethod
@@ -82,6 +94,19 @@ class AiDecisionConfig(StepConfig):
                         f"unknown label {key!r}: labels are 'above' and 'below'"
                     )
         return value
+
+    @field_validator("endpoint")
+    @classmethod
+    def _llm_endpoint(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and info.data.get("agent_type") == LLM:
+            raise ValueError("agentType 'llm' needs an endpoint: the name of one in the app's "
+                             "settings (`orchestrator endpoints list`)")
+        return value
+
+    @field_validator("prompt")
+    @classmethod
+    def _valid_prompt(cls, value: str | None) -> str | None:
+        return None if value is None else check_template(value)
 
     @field_validator("score_field")
     @classmethod
