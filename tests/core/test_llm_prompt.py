@@ -121,7 +121,8 @@ async def test_malformed_json_is_asked_again_once_then_fails_with_the_raw_answer
     assert len(fake_openai.requests) == 2
     retry = messages_of(fake_openai, 1)
     assert retry[-2] == {"role": "assistant", "content": "Sure! The category is billing."}
-    assert retry[-1]["content"].startswith("That answer could not be read: the answer is not JSON")
+    assert retry[-1]["content"].startswith(
+        "That answer could not be read: the answer is not valid JSON")
 
 
 async def test_malformed_then_good_json_succeeds_counting_both_calls(

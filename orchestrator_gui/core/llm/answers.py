@@ -43,7 +43,7 @@ def parse_json_answer(text: str) -> Any:
                                          reject_duplicate_keys=False)
             except jsonio.JSONProblem:
                 pass
-        raise ValueError(f"the answer is not JSON ({exc})") from None
+        raise ValueError(str(exc)) from None
 
 
 def parse_decision(text: str) -> tuple[str, float, str]:
