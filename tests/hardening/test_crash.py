@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from orchestrator_gui.cli import main as cli_main
-from orchestrator_gui.core import atomic
 from orchestrator_gui.core.atomic import write_atomic
 from tests.hardening.crash_harness import run_harness
 
@@ -52,7 +51,7 @@ def test_a_failing_write_leaves_the_old_file_and_no_temp_file(
     def disk_full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(atomic.os, "fsync", disk_full)
+    monkeypatch.setattr(os, "fsync", disk_full)  # the os module core.atomic calls
     with pytest.raises(OSError, match="No space left"):
         write_atomic(target, b'{"new": ' + b"1" * 1_000_000 + b"}")
     assert target.read_text() == '{"good": true}'
@@ -72,7 +71,7 @@ def test_a_failing_cli_export_keeps_the_good_file(
     def broken_replace(src: str, dst: str) -> None:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(atomic.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)
     code = cli_main(["--db", db, "export", exp_id, "-o", str(target)])
     err = capsys.readouterr().err
     assert code != 0 and "Traceback" not in err
