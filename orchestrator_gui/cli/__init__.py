@@ -20,9 +20,12 @@ from orchestrator_gui.cli.commands import (
     show_command,
     validate_command,
 )
+from orchestrator_gui.cli.diff import baseline_command, diff_command, replay_command
 from orchestrator_gui.cli.output import INVALID, RUN_FAILED, CliError, say
 from orchestrator_gui.cli.parser import build_parser
 from orchestrator_gui.cli.run import run_command
+from orchestrator_gui.cli.suite import test_command
+from orchestrator_gui.cli.sweep import sweep_command
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": run_command,
@@ -33,6 +36,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": import_command,
     "export": export_command,
     "schema": schema_command,
+    "diff": diff_command,
+    "test": test_command,
+    "sweep": sweep_command,
+    "baseline": baseline_command,
+    "replay": replay_command,
 }
 
 __all__ = ["main"]

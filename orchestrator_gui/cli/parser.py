@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from orchestrator_gui import __version__
+from orchestrator_gui.cli.analysis_parser import add_analysis_verbs
 
 DESCRIPTION = """\
 Design, run and inspect Experiment Orchestrator experiments from a terminal.
@@ -17,6 +18,8 @@ examples:
   orchestrator run risk-assessment --preset "High Risk"
   orchestrator run my-experiment.json --input '{"riskScore": 0.9}' --json
   orchestrator history risk-assessment --limit 5
+  orchestrator test risk-assessment --junit report.xml
+  orchestrator diff RUN_A RUN_B
 
 exit codes: 0 run success or filtered, 1 the run ended otherwise,
             2 invalid document, input or usage (reasons on stderr)
@@ -139,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub["export"].add_argument("experiment", metavar="ID", help="a stored experiment id")
     sub["export"].add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     sub["schema"].add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+    add_analysis_verbs(verbs, _common)
     return parser
 
 
