@@ -21,6 +21,7 @@ from orchestrator_gui.cli.commands import (
     validate_command,
 )
 from orchestrator_gui.cli.diff import baseline_command, diff_command, replay_command
+from orchestrator_gui.cli.endpoints import endpoints_command
 from orchestrator_gui.cli.output import INVALID, RUN_FAILED, CliError, say
 from orchestrator_gui.cli.parser import build_parser
 from orchestrator_gui.cli.run import run_command
@@ -41,6 +42,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "sweep": sweep_command,
     "baseline": baseline_command,
     "replay": replay_command,
+    "endpoints": endpoints_command,
 }
 
 __all__ = ["main"]

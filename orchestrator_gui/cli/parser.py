@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from orchestrator_gui import __version__
+from orchestrator_gui.cli import endpoints
 from orchestrator_gui.cli.analysis_parser import add_analysis_verbs
 
 DESCRIPTION = """\
@@ -83,6 +84,7 @@ _VERBS: dict[str, tuple[str, str, str]] = {
         "examples:\n  orchestrator schema > experiment.schema.json\n"
         "  orchestrator schema -o experiment.schema.json",
     ),
+    "endpoints": endpoints.HELP,
 }
 
 
@@ -143,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub["export"].add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     sub["schema"].add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     add_analysis_verbs(verbs, _common)
+    endpoints.add_arguments(sub["endpoints"])
     return parser
 
 

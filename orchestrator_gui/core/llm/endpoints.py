@@ -52,9 +52,7 @@ def chat_url(base_url: str) -> str:
 
 def example_settings(name: str) -> str:
     """The JSON to put in settings.json for an endpoint called ``name``."""
-    sample = {"endpoints": {name: {
-        "baseUrl": EXAMPLE_BASE_URL, "model": EXAMPLE_MODEL, "apiKey": "${env:OPENAI_API_KEY}",
-    }}}
+    sample = {"endpoints": {name: {"baseUrl": EXAMPLE_BASE_URL, "model": EXAMPLE_MODEL}}}
     return jsonio.dumps(sample).decode("utf-8")
 
 
@@ -63,8 +61,8 @@ def how_to_add(name: str) -> str:
     return (
         f"add it to the app's settings file {settings_path()}, for example: "
         f"{example_settings(name)} (baseUrl: any OpenAI-compatible server such as Ollama, "
-        "LM Studio or vLLM; apiKey only if the server needs one, as ${env:NAME} or "
-        f"${{secret:NAME}}). `orchestrator endpoints list` shows the configured endpoints and "
+        "LM Studio or vLLM; if it needs a key, add \"apiKey\": \"${env:NAME}\" or "
+        "\"${secret:NAME}\"). `orchestrator endpoints list` shows the configured endpoints and "
         f"`orchestrator endpoints test {name}` checks the connection"
     )
 
