@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +26,7 @@ from pydantic import (
     PrivateAttr,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -39,6 +41,18 @@ MAX_STEPS = 50
 EXPERIMENT_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
 
 NonBlank = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+def _no_control_characters(value: str) -> str:
+    # Control and invisible format characters (NUL, bidi overrides, zero-width) in ids and
+    # names would make one step look like another in the canvas, logs and history.
+    for index, char in enumerate(value):
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            raise ValueError(
+                f"must not contain control or invisible characters (U+{ord(char):04X} at "
+                f"position {index + 1})"
+            )
+    return value
 
 
 def _reject_bool(value: Any) -> Any:
@@ -94,10 +108,12 @@ class Step(_Model):
 
     @field_validator("id", "type", "name")
     @classmethod
-    def _not_blank(cls, value: str) -> str:
+    def _not_blank(cls, value: str, info: ValidationInfo) -> str:
         if not value.strip():
             raise ValueError("must not be blank")
-        return value
+        if info.field_name == "id" and len(value) > 64:
+            raise ValueError(f"must be at most 64 characters (has {len(value)})")
+        return _no_control_characters(value)
 
 
 class Experiment(_Model):
@@ -119,6 +135,7 @@ class Experiment(_Model):
     @field_validator("name")
     @classmethod
     def _name_not_blank(cls, value: str) -> str:
+        _no_control_characters(value)
         if not value.strip():
             raise ValueError("must not be blank")
         return value
