@@ -317,7 +317,11 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 def _step_label(index: int, raw: Any) -> str:
     step_id = raw.get("id") if isinstance(raw, dict) else None
-    return f"steps[{index}] ({step_id})" if isinstance(step_id, str) and step_id else f"steps[{index}]"
+    if not isinstance(step_id, str) or not step_id:
+        return f"steps[{index}]"
+    if len(step_id) > 64 or not step_id.isprintable():  # never echo escapes to a terminal
+        step_id = ascii(step_id[:64])
+    return f"steps[{index}] ({step_id})"
 
 
 def _step_order(problem: str) -> int:
