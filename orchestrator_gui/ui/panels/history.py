@@ -43,6 +43,8 @@ Index = QModelIndex | QPersistentModelIndex
 def format_duration(ms: float | None) -> str:
     if ms is None:
         return "—"
+    if ms < 1:
+        return "<0.1 ms" if ms < 0.05 else f"{ms:.1f} ms"
     return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
 
 
@@ -84,7 +86,7 @@ class RunTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 moment = run.started_at
-                return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S") if moment else "—"
+                return moment.astimezone().strftime("%d %b %H:%M") if moment else "—"
             if column == 1:
                 return (run.scenario or "—") + ("  (dry run)" if run.dry_run else "")
             if column == 2:
@@ -95,7 +97,8 @@ class RunTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Run {run.run_id} · {run.status} · {run.scenario or 'no scenario'}"
+            return (f"Run {run.run_id} · {run.status} · {run.scenario or 'no scenario'} · "
+                    f"{run.started_at.astimezone():%Y-%m-%d %H:%M:%S}" if run.started_at else run.run_id)
         return None
 
 
@@ -132,8 +135,10 @@ class HistoryPanel(QWidget):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(40)  # measure a few rows, not all 1,000
+        for section in (0, 2, 3):
+            header.setSectionResizeMode(section, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.again_button = QPushButton("↻  Run again", self)
         self.again_button.setObjectName("runAgainButton")
         self.again_button.setAccessibleName("Run the selected run's input again")

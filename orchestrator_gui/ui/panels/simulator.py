@@ -76,6 +76,7 @@ class Simulator(QWidget):
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.preview.setFont(mono)
         self.preview.setTabChangesFocus(True)
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.problem_label = QLabel(self)
         self.problem_label.setObjectName("inputProblem")
         self.problem_label.setAccessibleName("Input problem")

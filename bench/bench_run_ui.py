@@ -1,0 +1,189 @@
+"""Run-experience speed: timer lateness under load, marking cost, history with 1,000 runs.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_run_ui.py
+
+1. A 16 ms QTimer's p99 lateness while 10 runs of 50 steps go at once (the
+   window following one of them), against the same timer idle, same process.
+2. Marking the active node (step started + step finished on the overlay),
+   per step, against NodeGraphQt's own selection toggle of the same node.
+3. Opening the history panel on 1,000 stored runs, against raw sqlite3 and
+   a bare QTableView showing the same rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+tmp = Path(tempfile.mkdtemp(prefix="bench-run-ui-"))
+os.environ["ORCHESTRATOR_DB"] = str(tmp / "bench.db")
+os.environ.setdefault("ORCHESTRATOR_USER", "bench")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import qasync  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+
+from bench.common import median_of, report  # noqa: E402
+from orchestrator_gui.core.engine import Engine  # noqa: E402
+from orchestrator_gui.core.events import StepFinished, StepStarted  # noqa: E402
+from orchestrator_gui.store import Store  # noqa: E402
+from orchestrator_gui.ui.panels.history import HistoryPanel  # noqa: E402
+from orchestrator_gui.ui.run_wiring import install_run_experience  # noqa: E402
+from tests.ui.run_support import Window, experiment, make_registry  # noqa: E402
+
+
+def p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100)[98] if len(values) > 2 else max(values)
+
+
+async def timer_lateness(seconds: float) -> list[float]:
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(16)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    await asyncio.sleep(seconds)
+    timer.stop()
+    return [max(0.0, (b - a) * 1000 - 16) for a, b in itertools.pairwise(ticks)]
+
+
+async def bench_concurrent(window: Any) -> tuple[float, float]:
+    ex = window.run_experience
+    idle = await timer_lateness(2.0)
+    results = [ex.run() for _ in range(10)]
+    loaded = await timer_lateness(2.0)
+    while not all(r.finished for r in results):  # noqa: ASYNC110 (polling a live result)
+        await asyncio.sleep(0.05)
+    busy = sum(1 for r in results if r.status == "success")
+    print("worst loaded gaps (ms):", sorted(round(g, 1) for g in loaded)[-6:])
+    print(f"10 runs x 50 steps: {busy} succeeded; timer ticks idle {len(idle)}, "
+          f"loaded {len(loaded)}")
+    return p99(idle) / 1000, p99(loaded) / 1000
+
+
+def bench_marking(window: Any) -> tuple[float, float]:
+    overlay = window.run_experience.overlay
+    nodes = window.canvas.nodes()
+    from orchestrator_gui.core.result import RunResult, StepResult
+
+    result = RunResult("bench", "exp-test", "x", None,
+                       steps=[StepResult(n.step_id(), "sleep", n.name()) for n in nodes])
+    overlay.follow(result)
+    app = QApplication.instance()
+    assert app is not None
+
+    def mark_all() -> None:
+        for i, step in enumerate(result.steps):
+            overlay.on_step_started(StepStarted("bench", i, step.id, step))
+            overlay.on_step_finished(StepFinished("bench", i, step.id, "success", 1.0, step))
+        app.processEvents()  # include the repaint the marks cause
+
+    def toggle_all() -> None:
+        for node in nodes:
+            node.set_selected(True)
+            node.set_selected(False)
+        app.processEvents()
+
+    ours = median_of(mark_all, repeat=5) / len(nodes)
+    base = median_of(toggle_all, repeat=5) / len(nodes)
+    return ours, base
+
+
+def bench_history(store: Store, experiment_id: str) -> tuple[float, float]:
+    def ours() -> None:
+        panel = HistoryPanel(store)
+        panel.show_experiment(experiment_id)
+        panel.resize(400, 600)
+        panel.show()
+        QApplication.processEvents()
+        assert panel.model.rowCount() == 1000
+        panel.close()
+        panel.deleteLater()
+
+    def baseline() -> None:
+        con = sqlite3.connect(store.path)
+        rows = con.execute(
+            "SELECT started_at, scenario, status, duration_ms FROM runs WHERE experiment_id=? "
+            "ORDER BY started_at DESC LIMIT 1000", (experiment_id,)).fetchall()
+        con.close()
+        model = QStandardItemModel(len(rows), 4)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                model.setItem(r, c, QStandardItem(str(value)))
+        view = QTableView()
+        view.setModel(model)
+        view.resize(400, 600)
+        view.show()
+        QApplication.processEvents()
+        view.close()
+        view.deleteLater()
+
+    return median_of(ours, repeat=7), median_of(baseline, repeat=7)
+
+
+async def fill_history(window: Any, count: int) -> None:
+    ex = window.run_experience
+    engine = Engine(registry=window.registry)
+    exp = window.current_experiment()
+    store = window.store()
+    pending = []
+    for _ in range(count):
+        pending.append(engine.start(exp, {"riskScore": 0.1}, scenario="Fill",
+                                    listeners=[store.record_event]))
+        if len(pending) >= 10:
+            await asyncio.gather(*pending)
+            pending.clear()
+    await asyncio.gather(*pending)
+    ex.history.refresh()
+
+
+async def main_async(window: Any, store: Store) -> list[str]:
+    lines = []
+    idle, loaded = await bench_concurrent(window)
+    lines.append(report("timer p99 lateness, 10 concurrent 50-step runs vs idle", loaded, idle,
+                        "<= 2x"))
+    ours, base = bench_marking(window)
+    lines.append(report("marking the active node, per step (incl. repaint) vs selection "
+                        "toggle", ours, base, "<= 2 ms absolute"))
+    await fill_history(window, 1000 - len(store.list_runs("exp-test", limit=1000)))
+    ours, base = bench_history(store, "exp-test")
+    lines.append(report("history panel with 1,000 runs vs sqlite3 + bare QTableView", ours,
+                        base, "<= 3x"))
+    return lines
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    store = Store.open()
+    registry = make_registry()
+    window = Window(registry, store)
+    install_run_experience(window)
+    steps = [("start", "input", {})] + [
+        (f"s{i}", "sleep", {"seconds": 0.05}) for i in range(1, 50)]
+    window.canvas.load(experiment(registry, steps))
+    window.resize(1400, 900)
+    window.show()
+    with loop:
+        lines = loop.run_until_complete(main_async(window, store))
+    print("\n".join(lines))
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
