@@ -369,6 +369,10 @@ class _Run:
                     self._end_step(index, record, t0, "error", _error_of(exc))
                     final_status = "error"
                     break
+                except BaseException as exc:  # SystemExit, KeyboardInterrupt: the program is stopping
+                    self._end_step(index, record, t0, "cancelled", _error_of(exc))
+                    final_status = "interrupted"
+                    raise
                 record.output_json = data_json
                 self._end_step(index, record, t0, "success", None)
                 if ctx.filtered:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
+import textwrap
 from typing import Any
 
 import pytest
@@ -265,3 +268,41 @@ async def test_the_run_record_has_the_spec_shape(engine: Engine) -> None:
     for key in ("id", "type", "name", "status", "durationMs", "input", "output", "error", "logs"):
         assert key in step
     assert json.loads(json.dumps(record)) == record
+
+
+def test_a_program_stopping_mid_step_ends_the_run_interrupted() -> None:
+    """SystemExit inside a step is not a success, and is not swallowed.
+
+    Run in a fresh interpreter: a BaseException escaping asyncio.run leaves the
+    interpreter in no state to go on running tests.
+    """
+    code = textwrap.dedent("""
+        import asyncio, json
+        from orchestrator_gui import Engine, StepRegistry, StepType, run_experiment
+        from orchestrator_gui.core.events import RunFinished
+        from orchestrator_gui.core.steps import register_builtin_steps
+
+        async def exit_now(step, ctx):
+            raise SystemExit(3)
+
+        registry = StepRegistry()
+        register_builtin_steps(registry)
+        registry.register(StepType(name="exit_now", handler=exit_now))
+        doc = {"id": "e", "name": "E", "steps": [
+            {"id": "a", "type": "input", "name": "A"},
+            {"id": "x", "type": "exit_now", "name": "X"},
+            {"id": "c", "type": "input", "name": "C"}]}
+        finished = []
+        try:
+            asyncio.run(run_experiment(doc, {}, engine=Engine(registry=registry),
+                                       on_event=finished.append))
+        except SystemExit:
+            pass
+        result = next(e.result for e in finished if isinstance(e, RunFinished))
+        print(json.dumps({"status": result.status, "steps": [s.status for s in result.steps],
+                          "error": result.steps[1].error}))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen == {"status": "interrupted", "steps": ["success", "cancelled", "skipped"],
+                    "error": {"type": "SystemExit", "message": "3"}}
