@@ -11,6 +11,7 @@ canvas writes besides the steps.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -61,7 +62,7 @@ def build_graph(
         node.NODE_NAME = step.name
         node.refresh_subtitle()
         nodes.append(node)
-    for left, right in zip(nodes, nodes[1:], strict=False):
+    for left, right in itertools.pairwise(nodes):
         left.output(0).connect_to(right.input(0), push_undo=False, emit_signal=False)
     graph.clear_undo_stack()
     return nodes

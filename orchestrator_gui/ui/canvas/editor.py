@@ -51,7 +51,7 @@ class Canvas(QObject):
     def __init__(self, registry: StepRegistry | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.registry = registry or default_registry()
-        self.graph = NodeGraph()
+        self.graph = NodeGraph(self)
         self.graph.set_background_color(24, 27, 33)
         self.graph.set_grid_color(38, 42, 51)
         self.graph.set_acyclic(True)
@@ -71,7 +71,7 @@ class Canvas(QObject):
         self.graph.data_dropped.connect(self._on_drop)
         self.graph.node_created.connect(self._on_node_created)
         self.graph.node_selection_changed.connect(self._emit_selection)
-        self.graph.nodes_deleted.connect(lambda _ids: self._emit_selection())
+        self.graph.nodes_deleted.connect(self._emit_selection)
         self.graph.property_changed.connect(self._on_property_changed)
         self.undo_stack.indexChanged.connect(self._on_edit)
 
@@ -156,6 +156,7 @@ class Canvas(QObject):
         if chain_end is not None:
             chain_end.output(0).connect_to(node.input(0))
         self.undo_stack.endMacro()
+        self.select([node])
         return node
 
     def set_step_property(self, node: StepNode, name: str, value: Any) -> None:
@@ -167,8 +168,15 @@ class Canvas(QObject):
         if nodes:
             self.graph.delete_nodes(nodes)
 
+    def select(self, nodes: list[StepNode]) -> None:
+        """Select exactly ``nodes`` (not an edit: nothing enters the undo history)."""
+        wanted = set(map(id, nodes))
+        for node in self.nodes():
+            node.set_selected(id(node) in wanted)
+        self._emit_selection()
+
     def select_all(self) -> None:
-        self.graph.select_all()
+        self.select(self.nodes())
 
     def copy(self) -> bool:
         return bool(self.graph.copy_nodes(self.selected() or None))
@@ -178,6 +186,7 @@ class Canvas(QObject):
         nodes = [n for n in (self.graph.paste_nodes() or []) if isinstance(n, StepNode)]
         self._give_fresh_ids(nodes)
         self.undo_stack.endMacro()
+        self.select(nodes)
         return nodes
 
     def duplicate(self) -> list[StepNode]:
@@ -188,6 +197,7 @@ class Canvas(QObject):
         nodes = [n for n in (self.graph.duplicate_nodes(selected) or []) if isinstance(n, StepNode)]
         self._give_fresh_ids(nodes)
         self.undo_stack.endMacro()
+        self.select(nodes)
         return nodes
 
     def auto_layout(self) -> None:
@@ -240,12 +250,7 @@ class Canvas(QObject):
         else:
             return
         if type_name in self.node_classes:
-            node = self.graph.create_node(
-                self.node_classes[type_name].type_, pos=(pos.x() - 110, pos.y() - 34)
-            )
-            self.graph.clear_selection()
-            node.set_selected(True)
-            self._emit_selection()
+            self.add_step(type_name, pos=(pos.x() - 110, pos.y() - 34))
 
     def _on_property_changed(self, node: Any, name: str, _value: Any) -> None:
         if isinstance(node, StepNode) and name in ("step_id", "name", "step_config",

@@ -63,6 +63,10 @@ class StepNode(BaseNode):  # type: ignore[misc]
         self.item.subtitle = f"{self.step_type.title}  ·  {self.step_id()}"
         self.item.update()
 
+    def set_selected(self, selected: bool = True) -> None:
+        """Selecting is not an edit: keep it out of the undo history (NodeGraphQt pushes it)."""
+        self.set_property("selected", selected, push_undo=False)
+
     def set_property(self, name: str, value: Any, push_undo: bool = True) -> None:
         """NodeGraphQt's ``set_property`` without its rename-to-unique rule for ``name``."""
         if self.get_property(name) == value:

@@ -1,0 +1,164 @@
+"""The main window: the canvas in the centre, the palette left, properties right.
+
+It composes the parts and keeps the window's state (title, unsaved marker,
+chain status); what happens to documents lives in ``file_ops``, menus and
+shortcuts in ``actions``. Issue 5's run panels dock into the same areas: the
+simulator under the palette (left), history beside properties (right), the
+inspector and log panel at the bottom (``add_panel``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orchestrator_gui.core.registry import StepRegistry, default_registry
+from orchestrator_gui.store import Store
+from orchestrator_gui.ui import icons
+from orchestrator_gui.ui.actions import build_actions
+from orchestrator_gui.ui.canvas.editor import Canvas
+from orchestrator_gui.ui.canvas.quick_add import QuickAdd
+from orchestrator_gui.ui.file_ops import FileOps
+from orchestrator_gui.ui.files import RecentFiles
+from orchestrator_gui.ui.message_bar import MessageBar
+from orchestrator_gui.ui.panels.palette import Palette
+from orchestrator_gui.ui.panels.properties import PropertiesPanel
+
+APP_TITLE = "Experiment Orchestrator"
+
+
+class MainWindow(FileOps, QMainWindow):
+    """The editor window; ``store_opener`` gives the library (opened on first use)."""
+
+    def __init__(
+        self,
+        registry: StepRegistry | None = None,
+        store_opener: Callable[[], Store] | None = None,
+        recent: RecentFiles | None = None,
+    ) -> None:
+        super().__init__()
+        self.registry = registry or default_registry()
+        self.store_opener = store_opener or Store.open
+        self._store: Store | None = None
+        self.recent = recent or RecentFiles()
+        self.document_path: Path | None = None
+        self.library_id: str | None = None
+        self.actions_by_name: dict[str, QAction] = {}
+        self.recent_menu: QMenu
+        self.view_menu: QMenu
+        self.experiment_menu: QMenu
+        self.toolbar: QToolBar
+        self.docks: dict[str, QDockWidget] = {}
+
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(icons.app_icon())
+        self.setAccessibleName(APP_TITLE)
+        self.setDockNestingEnabled(True)
+        self.resize(1480, 900)
+
+        self.canvas = Canvas(self.registry, self)
+        self.quick_add = QuickAdd(self.canvas)
+        centre = QWidget(self)
+        centre.setObjectName("centre")
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.message_bar = MessageBar(centre)
+        column.addWidget(self.message_bar)
+        column.addWidget(self.canvas.widget, 1)
+        self.setCentralWidget(centre)
+
+        self.palette = Palette(self.canvas, self.registry)
+        self.properties = PropertiesPanel(self.canvas)
+        build_actions(self)
+        self.add_panel("paletteDock", "Steps", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_panel("propertiesDock", "Properties", self.properties,
+                       Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.docks["paletteDock"], self.docks["propertiesDock"]], [250, 340],
+                         Qt.Orientation.Horizontal)
+
+        self.chain_status = QLabel(self)
+        self.chain_status.setObjectName("chainStatus")
+        self.chain_status.setAccessibleName("Chain status")
+        self.source_label = QLabel(self)
+        self.source_label.setObjectName("sourceLabel")
+        self.source_label.setAccessibleName("Where this experiment comes from")
+        self.statusBar().addWidget(self.chain_status, 1)
+        self.statusBar().addPermanentWidget(self.source_label)
+
+        self.canvas.changed.connect(self.refresh_state)
+        self.canvas.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self.refresh_state()
+
+    # --- layout ---------------------------------------------------------------------
+
+    def add_panel(self, name: str, title: str, widget: QWidget,
+                  area: Qt.DockWidgetArea) -> QDockWidget:
+        """Dock ``widget`` (its own objectName is the automation name) and list it in View."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setAccessibleName(f"{title} panel")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        self.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def zoom(self, direction: int) -> None:
+        viewer = self.canvas.graph.viewer()
+        viewer.set_zoom(viewer.get_zoom() + 0.1 * direction)
+
+    # --- state ----------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return not self.canvas.undo_stack.isClean()
+
+    def refresh_state(self) -> None:
+        name = str(self.canvas.base.get("name") or "Untitled experiment")
+        self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
+        self.setWindowModified(self.dirty)
+        report = self.canvas.check()
+        count = len(self.canvas.nodes())
+        if report.ok:
+            self.chain_status.setText(f"✓  {count} step{'s' * (count != 1)} in one chain")
+            self.chain_status.setProperty("state", "ok")
+        else:
+            first = report.problems[0].message.split(";")[0]
+            more = len(report.problems) - 1
+            self.chain_status.setText(f"⚠  {first}" + (f"  (+{more} more)" if more else ""))
+            self.chain_status.setProperty("state", "problem")
+        self.chain_status.style().unpolish(self.chain_status)
+        self.chain_status.style().polish(self.chain_status)
+        if self.library_id:
+            self.source_label.setText(f"Library: {self.library_id}")
+        elif self.document_path:
+            self.source_label.setText(str(self.document_path))
+        else:
+            self.source_label.setText("Not saved yet")
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self.refresh_state()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.confirm_discard():
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+            event.accept()
+        else:
+            event.ignore()

@@ -1,0 +1,240 @@
+"""The properties panel: edit the selected step, validated as you type.
+
+Built from the step type's pydantic config model (not NodeGraphQt's
+PropertiesBinWidget, which crashes on spin boxes and turns dicts into text).
+Every edit is validated with the same model the loader uses, so what the panel
+accepts is what a document may hold; a bad value shows its problem beside the
+field and is not applied. Each applied edit is one entry in the undo history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from orchestrator_gui.ui import icons
+from orchestrator_gui.ui.canvas.editor import Canvas
+from orchestrator_gui.ui.canvas.nodes import StepNode
+from orchestrator_gui.ui.panels.fields import NOT_SET, FieldEditor, FieldSpec, field_specs
+
+COMMON = (
+    FieldSpec("id", "Step id", "text", "Unique within the experiment; other steps and "
+              "run records refer to the step by it.", required=True),
+    FieldSpec("name", "Name", "text", "What the step is called on the canvas and in runs.",
+              required=True),
+    FieldSpec("timeoutSeconds", "Timeout (s)", "number", "This step's own time limit; "
+              "empty: the experiment's setting, else 30 s."),
+)
+WHOLE_CONFIG = FieldSpec("config", "Config", "json", "This type has no config model: any JSON object.")
+
+
+class PropertiesPanel(QScrollArea):
+    """Shows and edits the one selected step; says so when nothing or many are selected."""
+
+    def __init__(self, canvas: Canvas, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.canvas = canvas
+        self.node: StepNode | None = None
+        self.editors: dict[str, FieldEditor] = {}
+        self.setObjectName("properties")
+        self.setAccessibleName("Step properties")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        canvas.selection_changed.connect(self.show_node)
+        canvas.step_changed.connect(self._on_step_changed)
+        self.show_node(None)
+
+    def editor(self, key: str) -> FieldEditor:
+        """The editor of a field: ``id``, ``name``, ``timeoutSeconds`` or a config key."""
+        return self.editors[key]
+
+    # --- building -------------------------------------------------------------------
+
+    def show_node(self, node: StepNode | None) -> None:
+        self.node = node
+        self.editors = {}
+        body = QWidget()
+        body.setObjectName("propertiesBody")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(14, 12, 14, 14)
+        layout.setSpacing(10)
+        if node is None:
+            count = len(self.canvas.selected())
+            text = (f"{count} steps selected.\nSelect one step to edit it." if count > 1 else
+                    "Select a step on the canvas to edit it here.\n\n"
+                    "Drag steps from the palette, or press Tab on the canvas to add one by name.")
+            hint = QLabel(text)
+            hint.setObjectName("emptyHint")
+            hint.setWordWrap(True)
+            hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addStretch(1)
+            layout.addWidget(hint)
+            layout.addStretch(2)
+            self.setWidget(body)
+            return
+        layout.addLayout(self._header(node))
+        layout.addWidget(self._section("Step"))
+        layout.addLayout(self._form(COMMON))
+        model = node.step_type.config_model
+        layout.addWidget(self._section("Configuration"))
+        specs = field_specs(model) if model is not None else [WHOLE_CONFIG]
+        if specs:
+            layout.addLayout(self._form(specs))
+        else:
+            layout.addWidget(QLabel("This step type has nothing to configure."))
+        layout.addStretch(1)
+        self.setWidget(body)
+        self._load_values()
+
+    def _header(self, node: StepNode) -> QHBoxLayout:
+        step_type = node.step_type
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        badge = QLabel()
+        badge.setPixmap(icons.badge(step_type, 34))
+        badge.setAccessibleName(f"{step_type.title} icon")
+        row.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        title = QLabel(step_type.title)
+        title.setObjectName("propertiesTitle")
+        text.addWidget(title)
+        about = QLabel(step_type.description or f"Step type {step_type.name!r}.")
+        about.setObjectName("propertiesDescription")
+        about.setWordWrap(True)
+        text.addWidget(about)
+        row.addLayout(text, 1)
+        return row
+
+    def _section(self, title: str) -> QLabel:
+        label = QLabel(title.upper())
+        label.setProperty("role", "section")
+        return label
+
+    def _form(self, specs: tuple[FieldSpec, ...] | list[FieldSpec]) -> QFormLayout:
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(8)
+        for spec in specs:
+            editor = FieldEditor(spec)
+            editor.edited.connect(lambda key=spec.key: self._check(key))
+            editor.committed.connect(lambda key=spec.key: self._apply(key))
+            self.editors[spec.key] = editor
+            label = QLabel("" if spec.kind == "bool" else spec.label)
+            label.setBuddy(editor.control)
+            label.setToolTip(spec.description)
+            form.addRow(label, editor)
+        return form
+
+    # --- values ---------------------------------------------------------------------
+
+    def _current(self, key: str) -> Any:
+        node = self.node
+        assert node is not None
+        if key == "id":
+            return node.step_id()
+        if key == "name":
+            return node.name()
+        if key == "timeoutSeconds":
+            value = node.get_property("step_timeout")
+            return NOT_SET if value is None else value
+        config = node.get_property("step_config")
+        if key == "config":
+            return config
+        return config.get(key, NOT_SET)
+
+    def _load_values(self) -> None:
+        for key, editor in self.editors.items():
+            editor.set_value(self._current(key))
+            editor.set_error(None)
+
+    def _on_step_changed(self, node: StepNode, _name: str) -> None:
+        if node is self.node:
+            self._load_values()
+
+    # --- validation and applying -------------------------------------------------------------
+
+    def _candidate(self, key: str) -> tuple[str, Any, str | None]:
+        """(node property, new value, problem) for what ``key``'s editor holds."""
+        node = self.node
+        assert node is not None
+        value, problem = self.editors[key].value()
+        if problem:
+            return "", None, problem
+        if key == "id":
+            if value is NOT_SET or not str(value).strip():
+                return "", None, "must not be empty"
+            if len(value) > 64:
+                return "", None, "must be at most 64 characters"
+            if value in self.canvas.step_ids(exclude=node):
+                return "", None, f"{value!r} is already used by another step: ids must be unique"
+            return "step_id", value, None
+        if key == "name":
+            if value is NOT_SET or not str(value).strip():
+                return "", None, "must not be empty"
+            if len(value) > 200:
+                return "", None, "must be at most 200 characters"
+            return "name", value, None
+        if key == "timeoutSeconds":
+            if value is not NOT_SET and (isinstance(value, bool) or value <= 0):
+                return "", None, "must be a number of seconds > 0 (empty: the default)"
+            return "step_timeout", None if value is NOT_SET else value, None
+        if key == "config":
+            config = {} if value is NOT_SET else value
+            if not isinstance(config, dict):
+                return "", None, "must be a JSON object"
+        else:
+            config = dict(node.get_property("step_config"))
+            if value is NOT_SET:
+                config.pop(key, None)
+            else:
+                config[key] = value
+        try:
+            node.step_type.parse_config(config)
+        except ValidationError as exc:
+            return "", None, self._config_problem(exc, key)
+        except ValueError as exc:
+            return "", None, str(exc)
+        return "step_config", config, None
+
+    @staticmethod
+    def _config_problem(exc: ValidationError, key: str) -> str:
+        from orchestrator_gui.core.document import _message  # the loader's wording
+
+        errors = exc.errors(include_url=False)
+        mine = [e for e in errors if e["loc"] and e["loc"][0] == key] or errors
+        parts = []
+        for err in mine:
+            sub = ".".join(str(p) for p in err["loc"][1:])
+            parts.append(f"{sub}: {_message(err, None)}" if sub else _message(err, None))
+        return "; ".join(parts)
+
+    def _check(self, key: str) -> bool:
+        if self.node is None or key not in self.editors:
+            return False
+        _prop, _value, problem = self._candidate(key)
+        self.editors[key].set_error(problem)
+        return problem is None
+
+    def _apply(self, key: str) -> None:
+        """Apply ``key``'s value when it is valid; a bad value stays unapplied, its error shown."""
+        node = self.node
+        if node is None or key not in self.editors:
+            return
+        prop, value, problem = self._candidate(key)
+        self.editors[key].set_error(problem)
+        if problem is None and node.get_property(prop) != value:
+            self.canvas.set_step_property(node, prop, value)
