@@ -60,7 +60,7 @@ async def test_the_1001st_stored_run_leaves_exactly_1000(tmp_path: Path) -> None
         assert store.runs.count() == 1000
         assert len(store.list_runs(limit=2000)) == 1000
         with pytest.raises(KeyError):
-            store.get_run(first)  # the oldest went
+            store.get_run(str(first))  # the oldest went
         assert store.list_runs(limit=1)[0].run_id == result.run_id
 
 
