@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtWidgets import QApplication
 
@@ -30,7 +31,8 @@ def first_example() -> Path | None:
     folder = resources.path("examples")
     found = sorted(folder.glob("*.json")) if folder.is_dir() else []
     risk = [p for p in found if "risk" in p.name.lower()]
-    return (risk or found or [None])[0]
+    chosen = risk or found
+    return chosen[0] if chosen else None
 
 
 def open_initial(window: MainWindow, target: str | None) -> None:
@@ -60,8 +62,8 @@ def open_initial(window: MainWindow, target: str | None) -> None:
 
 def application(argv: Sequence[str] = ()) -> QApplication:
     """The running QApplication, created (and themed) only when there is none yet."""
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
+    app = cast("QApplication | None", QApplication.instance())
+    if app is None:
         app = QApplication([sys.argv[0] if sys.argv else "orchestrator-gui", *argv])
     app.setApplicationName("Experiment Orchestrator")
     app.setOrganizationName("orchestrator-gui")

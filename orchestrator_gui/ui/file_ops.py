@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from orchestrator_gui.core.document import Experiment, load_experiment
-from orchestrator_gui.core.errors import ExperimentError
-from orchestrator_gui.store import Store, StoreError
+from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
 from orchestrator_gui.ui import files
 from orchestrator_gui.ui.canvas.convert import ChainError
 
 if TYPE_CHECKING:
+    from orchestrator_gui.store import Store
     from orchestrator_gui.ui.main_window import MainWindow
 
 JSON_FILTER = "Experiment JSON (*.json);;All files (*)"
@@ -169,7 +169,7 @@ class FileOps:
             return False
         try:
             self.store().save_experiment(experiment)
-        except (StoreError, OSError) as exc:
+        except (OrchestratorError, OSError) as exc:
             self.show_message(f"Could not save to the library: {exc}", "error")
             return False
         w.library_id = experiment.id
@@ -188,7 +188,7 @@ class FileOps:
             self.show_message(f"The stored experiment {experiment_id!r} is invalid:\n"
                               + problems_text(exc.problems), "error")
             return False
-        except StoreError as exc:
+        except OrchestratorError as exc:
             self.show_message(f"Could not open the library: {exc}", "error")
             return False
         self.open_experiment(experiment, library_id=experiment_id)
@@ -201,7 +201,7 @@ class FileOps:
             return False
         try:
             dialog = LibraryDialog(self.store(), self._w())
-        except StoreError as exc:
+        except OrchestratorError as exc:
             self.show_message(f"Could not open the library: {exc}", "error")
             return False
         if not dialog.exec() or not dialog.chosen_id:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from orchestrator_gui.core.registry import StepRegistry, default_registry
-from orchestrator_gui.store import Store
 from orchestrator_gui.ui import icons
 from orchestrator_gui.ui.actions import build_actions
 from orchestrator_gui.ui.canvas.editor import Canvas
@@ -35,6 +35,9 @@ from orchestrator_gui.ui.files import RecentFiles
 from orchestrator_gui.ui.message_bar import MessageBar
 from orchestrator_gui.ui.panels.palette import Palette
 from orchestrator_gui.ui.panels.properties import PropertiesPanel
+
+if TYPE_CHECKING:
+    from orchestrator_gui.store import Store
 
 APP_TITLE = "Experiment Orchestrator"
 
@@ -50,7 +53,7 @@ class MainWindow(FileOps, QMainWindow):
     ) -> None:
         super().__init__()
         self.registry = registry or default_registry()
-        self.store_opener = store_opener or Store.open
+        self.store_opener = store_opener or _open_store
         self._store: Store | None = None
         self.recent = recent or RecentFiles()
         self.document_path: Path | None = None
@@ -80,10 +83,10 @@ class MainWindow(FileOps, QMainWindow):
         column.addWidget(self.canvas.widget, 1)
         self.setCentralWidget(centre)
 
-        self.palette = Palette(self.canvas, self.registry)
+        self.palette_panel = Palette(self.canvas, self.registry)
         self.properties = PropertiesPanel(self.canvas)
         build_actions(self)
-        self.add_panel("paletteDock", "Steps", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_panel("paletteDock", "Steps", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.add_panel("propertiesDock", "Properties", self.properties,
                        Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.docks["paletteDock"], self.docks["propertiesDock"]], [250, 340],
@@ -162,3 +165,10 @@ class MainWindow(FileOps, QMainWindow):
             event.accept()
         else:
             event.ignore()
+
+
+def _open_store() -> Store:
+    # Imported on first use: the database layer is not needed to show the window.
+    from orchestrator_gui.store import Store
+
+    return Store.open()

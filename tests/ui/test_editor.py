@@ -28,7 +28,7 @@ def select(window: MainWindow, step_id: str) -> StepNode:
 
 def drop_from_palette(window: MainWindow, type_name: str, at: QPoint) -> None:
     """Drag a palette row onto the canvas: the palette's own drag data, a real drop event."""
-    palette = window.palette
+    palette = window.palette_panel
     index = next(palette.model.indexFromItem(palette.model.item(r).child(i))
                  for r in range(palette.model.rowCount())
                  for i in range(palette.model.item(r).rowCount())
@@ -59,8 +59,8 @@ def test_the_palette_lists_every_registered_type_custom_ones_included(qtbot: QtB
     registry.register(StepType("sentiment", handler, category="Custom", color="#ff00aa"))
     window = MainWindow(registry=registry)
     qtbot.addWidget(window)
-    assert window.palette.type_names().count("sentiment") == 1
-    assert set(window.palette.type_names()) == set(registry.names())
+    assert window.palette_panel.type_names().count("sentiment") == 1
+    assert set(window.palette_panel.type_names()) == set(registry.names())
     added = window.canvas.add_step("sentiment")
     assert added.step_id() == "sentiment-1"
     assert added.item.accent.name() == "#ff00aa"

@@ -54,7 +54,7 @@ class StepNode(BaseNode):  # type: ignore[misc]
 
     @property
     def item(self) -> StepNodeItem:
-        return self.view  # type: ignore[no-any-return]
+        return self.view
 
     def step_id(self) -> str:
         return str(self.get_property("step_id"))

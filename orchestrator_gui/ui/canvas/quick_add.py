@@ -77,7 +77,8 @@ class QuickAdd(QFrame):
             item.setHidden(hidden)
             if not hidden and first is None:
                 first = item
-        self.list.setCurrentItem(first)
+        if first is not None:
+            self.list.setCurrentItem(first)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
@@ -104,7 +105,7 @@ class QuickAdd(QFrame):
         self.dismiss()
         if item is None or item.isHidden():
             return None
-        scene = self.canvas.view.mapToScene(self._at)
+        scene = self.canvas.graph.viewer().mapToScene(self._at)
         return self.canvas.add_step(str(item.data(Qt.ItemDataRole.UserRole)),
                                     pos=(scene.x() - 110, scene.y() - 34))
 

@@ -76,19 +76,20 @@ class LibraryDialog(QDialog):
 
     def select_id(self, experiment_id: str) -> None:
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 1).text() == experiment_id:
+            cell = self.table.item(row, 1)
+            if cell is not None and cell.text() == experiment_id:
                 self.table.selectRow(row)
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
         for row in range(self.table.rowCount()):
-            hay = f"{self.table.item(row, 0).text()} {self.table.item(row, 1).text()}".lower()
+            hay = " ".join(c.text() for col in (0, 1) if (c := self.table.item(row, col))).lower()
             self.table.setRowHidden(row, bool(needle) and needle not in hay)
 
     def accept(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if rows:
             item = self.table.item(rows[0].row(), 0)
-            if item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            if item is not None and item.flags() & Qt.ItemFlag.ItemIsEnabled:
                 self.chosen_id = item.data(Qt.ItemDataRole.UserRole)
         super().accept()

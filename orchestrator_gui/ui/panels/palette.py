@@ -26,7 +26,7 @@ class _Model(QStandardItemModel):
     def mimeTypes(self) -> list[str]:
         return ["application/x-orchestrator-step", "text/plain"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
         for index in indexes:
             name = index.data(TYPE_ROLE)
             if name:
@@ -94,7 +94,7 @@ class Palette(QWidget):
 
     def type_names(self) -> list[str]:
         """The type names shown, in order (for tests and automation)."""
-        out = []
+        out: list[str] = []
         for row in range(self.model.rowCount()):
             head = self.model.item(row)
             out.extend(head.child(i).data(TYPE_ROLE) for i in range(head.rowCount()))

@@ -61,7 +61,9 @@ class PropertiesPanel(QScrollArea):
 
     # --- building -------------------------------------------------------------------
 
-    def show_node(self, node: StepNode | None) -> None:
+    def show_node(self, node: object) -> None:
+        """Show ``node`` (a StepNode, or None for the empty state)."""
+        node = node if isinstance(node, StepNode) else None
         self.node = node
         self.editors = {}
         body = QWidget()
@@ -161,7 +163,7 @@ class PropertiesPanel(QScrollArea):
             editor.set_value(self._current(key))
             editor.set_error(None)
 
-    def _on_step_changed(self, node: StepNode, _name: str) -> None:
+    def _on_step_changed(self, node: object, _name: str) -> None:
         if node is self.node:
             self._load_values()
 
