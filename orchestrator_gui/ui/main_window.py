@@ -43,13 +43,19 @@ APP_TITLE = "Experiment Orchestrator"
 
 
 class MainWindow(FileOps, QMainWindow):
-    """The editor window; ``store_opener`` gives the library (opened on first use)."""
+    """The main window: the editor, and (``with_runs``) the run experience of ui/run_wiring.
+
+    ``store_opener`` gives the library (opened on first use). Editor-only tests
+    pass ``with_runs=False`` to keep the window small.
+    """
 
     def __init__(
         self,
         registry: StepRegistry | None = None,
         store_opener: Callable[[], Store] | None = None,
         recent: RecentFiles | None = None,
+        *,
+        with_runs: bool = True,
     ) -> None:
         super().__init__()
         self.registry = registry or default_registry()
@@ -104,6 +110,10 @@ class MainWindow(FileOps, QMainWindow):
         self.canvas.changed.connect(self.refresh_state)
         self.canvas.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.refresh_state()
+        if with_runs:
+            from orchestrator_gui.ui.run_wiring import install_run_experience
+
+            install_run_experience(self)
 
     # --- layout ---------------------------------------------------------------------
 
