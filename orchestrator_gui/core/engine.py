@@ -343,11 +343,11 @@ class _Run:
                     except asyncio.CancelledError:
                         if not watchdog.expired:
                             raise
-                        _uncancel()
+                        _uncancel(watchdog.cancels_sent)
                         raise self._timeout(step.id, step_limit, run_limit, run_bound) from None
                     except Exception as exc:
                         if watchdog.expired:
-                            _uncancel()
+                            _uncancel(watchdog.cancels_sent)
                         # An HTTP timeout firing together with the step's limit is the limit.
                         if watchdog.expired or loop.time() >= deadline - 0.005:
                             raise self._timeout(step.id, step_limit, run_limit, run_bound) from exc
@@ -466,7 +466,11 @@ class _Watchdog:
     step to step, so one timer armed at the first deadline suffices: when it
     fires early for a later step, it re-arms itself at that step's deadline.
     On expiry it cancels the run's task; the step converts that into a timeout.
+    A handler that swallows the cancellation and goes on awaiting is cancelled
+    again every ``RECANCEL_SECONDS`` until it stops.
     """
+
+    RECANCEL_SECONDS = 0.1
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -476,10 +480,12 @@ class _Watchdog:
         self._timer: asyncio.Handle | None = None
         self._timer_at = 0.0
         self.expired = False
+        self.cancels_sent = 0
 
     def arm(self, deadline: float) -> None:
         self._deadline = deadline
         self.expired = False
+        self.cancels_sent = 0
         if self._timer is None or self._timer_at > deadline:
             if self._timer is not None:
                 self._timer.cancel()
@@ -502,16 +508,20 @@ class _Watchdog:
             self.expired = True
             if self._task is not None:
                 self._task.cancel()
+                self.cancels_sent += 1
+            self._timer = self._loop.call_later(self.RECANCEL_SECONDS, self._fire)
+            self._timer_at = self._loop.time() + self.RECANCEL_SECONDS
         else:
             self._timer = self._loop.call_at(self._deadline, self._fire)
             self._timer_at = self._deadline
 
 
-def _uncancel() -> None:
-    """Take back the cancellation the watchdog sent, so the run can finish normally."""
+def _uncancel(count: int) -> None:
+    """Take back the cancellations the watchdog sent, so the run can finish normally."""
     task = asyncio.current_task()
     if task is not None:
-        task.uncancel()
+        for _ in range(count):
+            task.uncancel()
 
 
 def _error(kind: str, message: str) -> dict[str, Any]:

@@ -306,3 +306,32 @@ def test_a_program_stopping_mid_step_ends_the_run_interrupted() -> None:
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen == {"status": "interrupted", "steps": ["success", "cancelled", "skipped"],
                     "error": {"type": "SystemExit", "message": "3"}}
+
+
+async def test_a_step_that_swallows_its_cancellation_is_still_stopped_at_its_limit(
+    registry: Any,
+) -> None:
+    from orchestrator_gui import StepType
+
+    async def stubborn(step: Any, ctx: Any) -> dict[str, Any]:
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            ctx.log.warning("ignoring the cancellation")
+        await asyncio.sleep(30)  # goes on as if nothing happened
+        return dict(ctx.input)
+
+    registry.register(StepType(name="stubborn", handler=stubborn))
+    engine = Engine(registry=registry)
+    doc = experiment({"id": "s", "type": "stubborn", "name": "S", "timeoutSeconds": 0.2},
+                     ("after", "append"))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    result = await run_experiment(doc, {}, engine=engine)
+    elapsed = loop.time() - started
+    assert result.status == "timeout"
+    assert result.steps[0].error is not None and result.steps[0].error["type"] == "StepTimeout"
+    assert elapsed < 5  # stopped near its 0.2 s limit, not at the run's 60 s
+    # and the run's own task finished cleanly: nothing left behind
+    await asyncio.sleep(0)
+    assert engine.active == {}
