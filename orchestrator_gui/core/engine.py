@@ -21,7 +21,7 @@ import time
 import uuid
 import weakref
 from collections.abc import Callable, Generator, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from orchestrator_gui.core import jsonio
@@ -167,6 +167,18 @@ class Engine:
     def registry(self) -> StepRegistry:
         return self._registry or default_registry()
 
+    def apply_settings(self, settings: AppSettings) -> None:
+        """Use new settings (the app saved them) for runs started from now on.
+
+        Runs already going keep the limits and settings they started with; runs
+        waiting for a slot keep waiting on the old concurrency limit.
+        """
+        concurrency = self.limits.max_concurrent_runs
+        self.settings = settings
+        self.limits = replace(Limits.from_settings(settings), max_steps=self.limits.max_steps)
+        if self.limits.max_concurrent_runs != concurrency:
+            self._slots = weakref.WeakKeyDictionary()
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(event)`` for every event of every run; returns an unsubscribe."""
         self._listeners.append(listener)
@@ -246,6 +258,9 @@ class _Run:
         self.listeners = listeners
         self.handle: RunHandle | None = None
         self.replay: Replay | None = None
+        # taken when the run is created: new settings apply to later runs only
+        self.limits = engine.limits
+        self.settings = engine.settings
 
     def emit(self, event: Any) -> None:
         for listener in self.listeners:
@@ -282,7 +297,7 @@ class _Run:
         self.emit(RunFinished(result.run_id, result.status, None, result))
 
     async def _execute(self) -> None:
-        result, limits, experiment = self.result, self.engine.limits, self.experiment
+        result, limits, experiment = self.result, self.limits, self.experiment
         loop = asyncio.get_running_loop()
         result.status = "running"
         result.started_at = utc_now()
@@ -331,7 +346,7 @@ class _Run:
                     clock=loop.time,
                     replay=self.replay,
                     record=record,
-                    settings=self.engine.settings,
+                    settings=self.settings,
                 )
                 t0 = time.perf_counter()
                 watchdog.arm(deadline)
@@ -412,7 +427,7 @@ class _Run:
             data = jsonio.dumps(output)
         except TypeError as exc:
             raise InvalidOutput(f"the step's output is not JSON: {exc}") from None
-        limit = self.engine.limits.max_payload_bytes
+        limit = self.limits.max_payload_bytes
         if len(data) > limit:
             raise PayloadTooLarge(
                 f"the step's output is {jsonio.human_size(len(data))}, over the limit of "
