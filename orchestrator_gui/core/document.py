@@ -363,9 +363,18 @@ def _format_errors(
     for err in exc.errors(include_url=False):
         loc = prefix + tuple(err["loc"])
         where = _where(loc, data) if label is None else label + ("." + _dotted(loc) if loc else "")
-        keys = _keys_at(model, tuple(err["loc"])[:-1]) if err["type"] == "extra_forbidden" else []
-        out.append(f"{where}: {_message(err, keys)}")
+        out.append(f"{where}: {describe_error(err, model)}")
     return out
+
+
+def describe_error(err: Any, model: type[BaseModel] | None = None) -> str:
+    """One pydantic error in the loader's words: ``must be <= 1``, ``unknown key (did you mean …)``.
+
+    ``model`` is the model that was validated, for "did you mean" hints. The
+    app's property editor uses this so its errors read like the loader's.
+    """
+    keys = _keys_at(model, tuple(err["loc"])[:-1]) if err["type"] == "extra_forbidden" else []
+    return _message(err, keys)
 
 
 def _where(loc: tuple[Any, ...], data: Any) -> str:

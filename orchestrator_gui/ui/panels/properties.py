@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orchestrator_gui.core.document import describe_error
 from orchestrator_gui.ui import icons
 from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.nodes import StepNode
@@ -212,16 +213,15 @@ class PropertiesPanel(QScrollArea):
             return "", None, str(exc)
         return "step_config", config, None
 
-    @staticmethod
-    def _config_problem(exc: ValidationError, key: str) -> str:
-        from orchestrator_gui.core.document import _message  # the loader's wording
-
+    def _config_problem(self, exc: ValidationError, key: str) -> str:
+        model = self.node.step_type.config_model if self.node is not None else None
         errors = exc.errors(include_url=False)
         mine = [e for e in errors if e["loc"] and e["loc"][0] == key] or errors
         parts = []
         for err in mine:
             sub = ".".join(str(p) for p in err["loc"][1:])
-            parts.append(f"{sub}: {_message(err, None)}" if sub else _message(err, None))
+            message = describe_error(err, model)
+            parts.append(f"{sub}: {message}" if sub else message)
         return "; ".join(parts)
 
     def _check(self, key: str) -> bool:
