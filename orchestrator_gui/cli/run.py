@@ -25,6 +25,8 @@ from orchestrator_gui.cli.output import (
 from orchestrator_gui.cli.progress import Progress
 from orchestrator_gui.cli.stores import open_store
 from orchestrator_gui.core import jsonio
+from orchestrator_gui.core.baselines import compare_to_baseline
+from orchestrator_gui.core.compare import RunComparison
 from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.engine import run_experiment
 from orchestrator_gui.core.errors import ExperimentError, InputError
@@ -52,6 +54,8 @@ def run_command(args: argparse.Namespace) -> int:
             say("cancelled (Ctrl-C); the run is kept as cancelled"
                 if not args.no_save else "cancelled (Ctrl-C)")
             return RUN_FAILED
+        if store is not None and not args.no_save and not args.quiet:
+            say_baseline(compare_to_baseline(store, result.run_id))
     finally:
         if store is not None:
             store.close()
@@ -125,6 +129,23 @@ def resolve_input(text: str | None, preset: Preset | None) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise CliError(f"{what}: the run input must be a JSON object ({{...}})")
     return {**base, **value}
+
+
+def say_baseline(comparison: RunComparison | None) -> None:
+    """New runs are compared with the experiment's starred baseline, when there is one."""
+    if comparison is None:
+        return
+    head = f"vs baseline {str(comparison.run_a)[:8]}:"
+    first = comparison.first_divergence
+    if comparison.same_behaviour:
+        say(f"{head} same behaviour")
+    elif first is None:
+        say(f"{head} status {comparison.status_a} -> {comparison.status_b}")
+    else:
+        changed = sum(1 for step in comparison.steps if step.diverged)
+        say(f"{head} {changed} step(s) differ, first at {first.step_id!r} "
+            f"({', '.join(first.reasons)}); `orchestrator diff {str(comparison.run_a)[:8]} "
+            f"{str(comparison.run_b)[:8]}` shows how")
 
 
 def report(record: dict[str, Any], *, saved: bool, store_path: Path | None,

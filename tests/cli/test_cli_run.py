@@ -124,3 +124,19 @@ def test_a_webhook_example_dry_run_sends_nothing(capsys: pytest.CaptureFixture[s
     request = record["output"]["webhook"]["request"]
     assert request["method"] == "POST"
     assert request["body"]["email"] != "person@eu.com"  # masked before sending
+
+
+def test_a_new_run_is_compared_with_the_starred_baseline(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "risk-assessment", "--preset", "High Risk", "--json", "-q"]) == 0
+    baseline = json.loads(capsys.readouterr().out)["runId"]
+    assert main(["baseline", baseline]) == 0
+    capsys.readouterr()
+
+    assert main(["run", "risk-assessment", "--preset", "High Risk"]) == 0
+    assert f"vs baseline {baseline[:8]}: same behaviour" in capsys.readouterr().err
+
+    assert main(["run", "risk-assessment", "--preset", "Happy Path"]) == 0
+    err = capsys.readouterr().err
+    assert f"vs baseline {baseline[:8]}:" in err
+    assert "step(s) differ, first at 'input-1'" in err
+    assert f"orchestrator diff {baseline[:8]} " in err
