@@ -1,0 +1,8 @@
+"""The desktop views of "what changed, and does it still behave?" (issue 8).
+
+Comparison, scenario suites, sweeps and baselines are decided headless in
+``core/compare.py``, ``core/suites.py``, ``core/sweeps.py`` and
+``core/baselines.py``; the modules here only draw their results and forward
+the user's intent to them, so the CLI and the app can never disagree.
+``wiring.install_analysis(window)`` puts it all into the main window.
+"""

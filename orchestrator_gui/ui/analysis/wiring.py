@@ -1,0 +1,244 @@
+"""Puts comparison, suites, sweeps, baselines and replay into the main window.
+
+``install_analysis(window)`` (after the run experience) adds: a *Compare*
+dock (bottom, beside the log), a divergence mark on the canvas, the history
+context menu (compare, star as baseline, replay), a "vs baseline" note in the
+status bar after each run of an experiment with a baseline, and *Experiment*
+menu entries for the suite window and the sweep dialog. Every decision is a
+core call (``compare_runs``, ``compare_to_baseline``, ``replay_run``...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QToolButton
+
+from orchestrator_gui.core.baselines import ReplayReport, compare_to_baseline, replay_run
+from orchestrator_gui.core.compare import RunComparison, compare_runs
+from orchestrator_gui.core.events import RunFinished
+from orchestrator_gui.ui.analysis.compare_view import CompareView, run_label
+from orchestrator_gui.ui.analysis.divergence_mark import DivergenceMark
+from orchestrator_gui.ui.analysis.history_menu import install_history_menu, selected_run_ids
+from orchestrator_gui.ui.analysis.suite_view import SuiteWindow
+from orchestrator_gui.ui.analysis.sweep_view import SweepDialog
+from orchestrator_gui.ui.analysis.tasks import Job
+
+
+class Analysis(QObject):
+    """The controller of the analysis views of one main window."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window, self.experience = window, window.run_experience
+        self.history = self.experience.history
+        self.view = CompareView()
+        self.dock = window.add_panel("compareDock", "Compare", self.view,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea)
+        log_dock = getattr(window, "docks", {}).get("logDock")
+        if log_dock is not None:
+            window.tabifyDockWidget(log_dock, self.dock)
+        self.dock.hide()
+        self.marks = [DivergenceMark(self.experience.canvas),
+                      DivergenceMark(self.experience.replay.canvas)]
+        self.suite_window: SuiteWindow | None = None
+        self.sweep_dialog: SweepDialog | None = None
+        self.job: Job | None = None
+        self.last_report: ReplayReport | None = None
+        self.baseline_note = QToolButton()
+        self.baseline_note.setObjectName("baselineNote")
+        self.baseline_note.setAccessibleName("This run against the baseline; click to compare")
+        self.baseline_note.setAutoRaise(True)
+        self.baseline_note.hide()
+        self._note_runs: tuple[str, str] | None = None
+        window.statusBar().addPermanentWidget(self.baseline_note)
+
+        install_history_menu(self.history, self)
+        self.view.divergence_changed.connect(self._mark)
+        self.dock.visibilityChanged.connect(lambda on: None if on else self._clear_marks())
+        self.baseline_note.clicked.connect(self._open_note)
+        self.experience.canvas.changed.connect(self._sync_baseline)
+        controller = self.experience.controller
+        stored = getattr(controller, "stored", None)  # the run's end is in the store
+        (stored or controller.bridge.run_finished).connect(self._on_run_stored)
+        self._add_actions()
+        self._sync_baseline()
+
+    # --- comparing --------------------------------------------------------------------
+
+    def compare_ids(self, run_a: str, run_b: str, title: str = "") -> RunComparison | None:
+        """Compare two stored runs (``b`` against ``a``) and show it, B drawn on the canvas."""
+        store = self.window.store()
+        try:
+            a, b = store.get_run(run_a), store.get_run(run_b)
+        except KeyError:
+            self.window.show_message("That run is no longer in the history.", "error")
+            return None
+        if (a.get("startedAt") or "") > (b.get("startedAt") or "") and not title:
+            a, b = b, a  # older on the left: "what changed since"
+        return self.show_comparison(compare_runs(a, b), a, b, title)
+
+    def show_comparison(self, comparison: RunComparison, a: dict[str, Any], b: dict[str, Any],
+                        title: str = "") -> RunComparison:
+        self.experience.show_run(b["runId"])
+        self.dock.show()
+        self.dock.raise_()
+        self.view.show_comparison(comparison, run_label(a), run_label(b), title)
+        return comparison
+
+    def compare_selected(self) -> RunComparison | None:
+        chosen = selected_run_ids(self.history)
+        if len(chosen) != 2:
+            self.window.show_message("Select two runs in History (Ctrl+click) to compare them.",
+                                     "info")
+            return None
+        return self.compare_ids(chosen[1], chosen[0])
+
+    def compare_with_baseline(self, run_id: str) -> RunComparison | None:
+        baseline = self.baseline_id()
+        if baseline is None or baseline == run_id:
+            return None
+        return self.compare_ids(baseline, run_id, title="Against the baseline ★")
+
+    def _mark(self, divergence: object) -> None:
+        self._clear_marks()
+        if isinstance(divergence, tuple):
+            shown = self.experience.shown_overlay.canvas
+            for mark in self.marks:
+                if mark.canvas is shown:
+                    mark.show(*divergence)
+
+    def _clear_marks(self) -> None:
+        for mark in self.marks:
+            mark.clear()
+
+    # --- baselines --------------------------------------------------------------------
+
+    def baseline_id(self) -> str | None:
+        experiment_id = self.experience.canvas.base.get("id")
+        return self.window.store().get_baseline(experiment_id) if experiment_id else None
+
+    def star(self, run_id: str) -> None:
+        self.window.store().set_baseline(run_id)
+        self._sync_baseline()
+        self.window.show_message("★ Starred as this experiment's baseline: new runs are "
+                                 "compared with it when they end.", "success")
+
+    def clear_baseline(self) -> None:
+        experiment_id = self.experience.canvas.base.get("id")
+        if experiment_id:
+            self.window.store().clear_baseline(experiment_id)
+        self._sync_baseline()
+
+    def _sync_baseline(self) -> None:
+        model = self.history.model
+        baseline = self.baseline_id()
+        if getattr(model, "baseline_id", None) != baseline:
+            model.baseline_id = baseline
+            if model.rowCount():
+                model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1, 0))
+
+    def _on_run_stored(self, event: Any) -> None:
+        if not isinstance(event, RunFinished):
+            return
+        if event.result.experiment_id != self.experience.canvas.base.get("id"):
+            return
+        try:
+            comparison = compare_to_baseline(self.window.store(), event.run_id)
+        except KeyError:
+            comparison = None
+        if comparison is None:
+            self.baseline_note.hide()
+            return
+        count = sum(1 for s in comparison.steps if s.diverged)
+        if comparison.same_behaviour:
+            text = "vs baseline: same behaviour ✓"
+        else:
+            text = f"vs baseline: {count} step{'s' * (count != 1)} differ ≠"
+        self.baseline_note.setText(text)
+        self.baseline_note.setToolTip("Click to compare this run with the starred baseline")
+        self.baseline_note.setStyleSheet(
+            "QToolButton { color: %s; font-weight: 600; }"
+            % ("#6ee7a8" if comparison.same_behaviour else "#f5d68a"))
+        self._note_runs = (str(comparison.run_a), event.run_id)
+        self.baseline_note.show()
+
+    def _open_note(self) -> None:
+        if self._note_runs is not None:
+            self.compare_ids(*self._note_runs, title="Against the baseline ★")
+
+    # --- replay -----------------------------------------------------------------------
+
+    def replay(self, run_id: str) -> bool:
+        """Replay a run with its recorded external answers; the comparison opens at the end."""
+        if self.job is not None and self.job.running:
+            return False
+        self.window.show_message("Replaying with the recorded answers (nothing is sent)…")
+        self.job = Job(replay_run(self.window.store(), run_id,
+                                  engine=self.experience.controller.engine),
+                       lambda report, error: self._replayed(run_id, report, error))
+        return True
+
+    def _replayed(self, run_id: str, report: ReplayReport | None, error: str | None) -> None:
+        if report is None:
+            self.window.show_message(f"The replay of run {run_id[:8]} did not finish: {error}",
+                                     "error")
+            return
+        self.last_report = report
+        self.history.refresh()
+        changed = [s.name for s in report.changed_steps]
+        title = "Replay with recorded answers"
+        if report.same:
+            self.window.show_message(f"✓ Replay of run {run_id[:8]}: every step gave the same "
+                                     "output.", "success")
+        else:
+            self.window.show_message(f"≠ Replay of run {run_id[:8]}: {len(changed)} step"
+                                     f"{'s' * (len(changed) != 1)} now differ: "
+                                     + ", ".join(changed), "warning")
+        original = self.window.store().get_run(run_id)
+        self.show_comparison(report.comparison, original, report.record, title)
+
+    # --- suite and sweep windows -------------------------------------------------------
+
+    def open_suite(self) -> SuiteWindow:
+        if self.suite_window is None:
+            self.suite_window = SuiteWindow(self.window, self.experience, self.window)
+            self.suite_window.scenario_to_simulator.connect(
+                lambda s: self.experience.simulator.set_input(s.input, s.name))
+        self.suite_window.show()
+        self.suite_window.raise_()
+        return self.suite_window
+
+    def open_sweep(self) -> SweepDialog:
+        if self.sweep_dialog is None:
+            self.sweep_dialog = SweepDialog(self.window, self.experience, self.window)
+        self.sweep_dialog.refresh_fields()
+        self.sweep_dialog.show()
+        self.sweep_dialog.raise_()
+        return self.sweep_dialog
+
+    def _add_actions(self) -> None:
+        menu = getattr(self.window, "experiment_menu", None)
+        if menu is None:
+            return
+        menu.addSeparator()
+        for name, text, slot, keys in (
+                ("actionSuite", "Scenario &suite…", self.open_suite, "Ctrl+Shift+T"),
+                ("actionSweep", "S&weep a field…", self.open_sweep, "Ctrl+Shift+W"),
+                ("actionCompare", "&Compare selected runs", self.compare_selected, "Ctrl+Shift+D")):
+            action = QAction(text, self.window)
+            action.setObjectName(name)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _checked=False, s=slot: s())
+            self.window.addAction(action)
+            menu.addAction(action)
+            getattr(self.window, "actions_by_name", {})[name] = action
+
+
+def install_analysis(window: Any) -> Analysis:
+    """Add the analysis views to ``window`` (which already has its run experience)."""
+    analysis = Analysis(window)
+    window.analysis = analysis
+    return analysis
