@@ -114,6 +114,9 @@ class MainWindow(FileOps, QMainWindow):
             from orchestrator_gui.ui.run_wiring import install_run_experience
 
             install_run_experience(self)
+            from orchestrator_gui.ui.analysis.wiring import install_analysis
+
+            install_analysis(self)  # compare, suites, sweeps, baselines (issue 8)
 
     # --- layout ---------------------------------------------------------------------
 
