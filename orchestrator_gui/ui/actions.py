@@ -64,6 +64,9 @@ def build_actions(window: MainWindow) -> None:
     window.recent_menu.aboutToShow.connect(window.fill_recent_menu)
     file.addMenu(window.recent_menu)
     file.addSeparator()
+    file.addAction(_action(window, "actionSettings", "Se&ttings…",
+                           window.settings_controller.open_dialog, "Ctrl+,",
+                           "Limits, network policy and language-model endpoints"))
     file.addAction(_action(window, "actionQuit", "&Quit", window.close, Key.Quit))
 
     edit = menu.addMenu("&Edit")

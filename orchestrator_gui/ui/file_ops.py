@@ -58,6 +58,8 @@ class FileOps:
         w.canvas.load(experiment)
         w.message_bar.clear()
         w.refresh_state()
+        if hasattr(w, "settings_controller"):  # e.g. no model endpoint for a prompt chain
+            w.settings_controller.after_open(experiment)
 
     def current_document(self) -> dict[str, Any]:
         """The canvas as a document; ChainError when it is not one chain (nodes marked)."""
@@ -134,6 +136,7 @@ class FileOps:
             self.show_message(f"Could not import {Path(path).name}; nothing was changed.\n"
                               + problems_text(exc.problems), "error")
             return False
+        w.import_guard.imported(experiment, path)  # asked about before its first run
         self.open_experiment(experiment, path=Path(path))
         w.recent.add(path)
         return True

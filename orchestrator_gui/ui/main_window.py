@@ -32,9 +32,11 @@ from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.quick_add import QuickAdd
 from orchestrator_gui.ui.file_ops import FileOps
 from orchestrator_gui.ui.files import RecentFiles
+from orchestrator_gui.ui.import_guard import ImportGuard
 from orchestrator_gui.ui.message_bar import MessageBar
 from orchestrator_gui.ui.panels.palette import Palette
 from orchestrator_gui.ui.panels.properties import PropertiesPanel
+from orchestrator_gui.ui.settings_controller import SettingsController
 
 if TYPE_CHECKING:
     from orchestrator_gui.store import Store
@@ -91,6 +93,8 @@ class MainWindow(FileOps, QMainWindow):
 
         self.palette_panel = Palette(self.canvas, self.registry)
         self.properties = PropertiesPanel(self.canvas)
+        self.settings_controller = SettingsController(self)  # before the engine and the store
+        self.import_guard = ImportGuard(self)
         build_actions(self)
         self.add_panel("paletteDock", "Steps", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.add_panel("propertiesDock", "Properties", self.properties,

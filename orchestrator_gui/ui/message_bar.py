@@ -7,12 +7,18 @@ while they fix what it names.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 
 class MessageBar(QFrame):
-    """One message at a time, coloured by level: ``info``, ``success``, ``warning``, ``error``."""
+    """One message at a time, coloured by level: ``info``, ``success``, ``warning``, ``error``.
+
+    A message may carry one action (``action=("Open settings", callback)``): the
+    next step the message suggests, one click away.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -25,6 +31,12 @@ class MessageBar(QFrame):
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.label, 1)
+        self.action_button = QPushButton(self)
+        self.action_button.setObjectName("messageAction")
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._run_action)
+        self._action: Callable[[], object] | None = None
+        layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignTop)
         close = QToolButton(self)
         close.setText("✕")
         close.setAccessibleName("Dismiss message")
@@ -34,7 +46,12 @@ class MessageBar(QFrame):
         self.level = ""
         self.hide()
 
-    def show_message(self, text: str, level: str = "info") -> None:
+    def show_message(self, text: str, level: str = "info",
+                     action: tuple[str, Callable[[], object]] | None = None) -> None:
+        self._action = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setAccessibleName(action[0] if action else "")
+        self.action_button.setVisible(action is not None)
         self.level = level
         self.setProperty("level", level)
         self.style().unpolish(self)
@@ -46,7 +63,13 @@ class MessageBar(QFrame):
     def text(self) -> str:
         return self.label.text() if not self.isHidden() else ""
 
+    def _run_action(self) -> None:
+        if self._action is not None:
+            self._action()
+
     def clear(self) -> None:
+        self._action = None
+        self.action_button.hide()
         self.level = ""
         self.label.clear()
         self.hide()

@@ -1,0 +1,159 @@
+"""Before the first run of an imported experiment: say where it sends data, and ask.
+
+Why it exists: people import experiments they did not write (issue 7). A
+webhook URL or a model endpoint in such a file sends the run's input, which
+may be personal data, to someone else's server. So the first run of an
+experiment imported from a file lists the hosts it will contact
+(``netpolicy.hosts_contacted``), marks those the network policy will refuse,
+and asks: Run, Dry run instead, or Cancel.
+
+The answer is remembered per experiment id, with the hosts it covered, in
+``imported-experiments.json`` in the user's config folder — deliberately not in
+the document's ``ui`` block: a document cannot vouch for itself (a hostile
+file would simply carry ``"confirmed": true``). An answer covers the hosts
+shown; if the experiment later sends to a host not shown then, the app asks
+again. Experiments opened from the library or the shipped examples are not
+asked about; only files imported through File → Import (or given on the
+command line) are. Cancel is not remembered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from PySide6.QtCore import QObject
+from shiboken6 import isValid
+
+from orchestrator_gui import resources
+from orchestrator_gui.core import jsonio
+from orchestrator_gui.core.atomic import write_atomic
+from orchestrator_gui.core.netpolicy import hosts_contacted
+from orchestrator_gui.core.result import utc_now
+from orchestrator_gui.ui.files import config_dir
+from orchestrator_gui.ui.hosts_dialog import HostsDialog
+
+FILENAME = "imported-experiments.json"
+Rerun = Callable[[dict[str, Any]], object]
+
+
+class ImportDecisions:
+    """Imported experiments and the user's answer for each: ``{id: {file, answer, hosts, at}}``."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config_dir() / FILENAME
+
+    def load(self) -> dict[str, dict[str, Any]]:
+        try:
+            data = jsonio.parse_json(self.path.read_bytes(), what="imported experiments")
+        except (OSError, ValueError):
+            return {}
+        return {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) \
+            else {}
+
+    def get(self, experiment_id: str) -> dict[str, Any] | None:
+        return self.load().get(experiment_id)
+
+    def imported(self, experiment_id: str, file: str) -> None:
+        """Note an import; an earlier answer for the same id stays (it covers only its hosts)."""
+        data = self.load()
+        entry = data.setdefault(experiment_id, {"answer": None, "hosts": []})
+        entry["file"] = file
+        self._write(data)
+
+    def answer(self, experiment_id: str, answer: str | None, hosts: list[str]) -> None:
+        data = self.load()
+        entry = data.setdefault(experiment_id, {})
+        entry.update(answer=answer, hosts=sorted(hosts), at=utc_now().isoformat())
+        self._write(data)
+
+    def _write(self, data: dict[str, Any]) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, jsonio.dumps_pretty(data).encode("utf-8"))
+        except OSError:
+            pass  # a read-only profile: the app simply asks again next time
+
+
+def is_shipped(path: str | Path) -> bool:
+    """Whether ``path`` is one of the examples shipped with the app."""
+    try:
+        return Path(path).resolve().parent == resources.path("examples").resolve()
+    except OSError:
+        return False
+
+
+def dry_run_hosts(experiment: Any, settings: Any) -> list[str]:
+    """Hosts contacted even in a dry run: all but webhooks (model calls read, so they go out)."""
+    kept = [s for s in experiment.steps if s.type != "webhook"]
+    return hosts_contacted(SimpleNamespace(steps=kept), settings)
+
+
+class ImportGuard(QObject):
+    """Asks before an imported experiment first sends data; the run panel calls ``holds``."""
+
+    def __init__(self, window: Any, decisions: ImportDecisions | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.decisions = decisions or ImportDecisions()
+        self.dialog: HostsDialog | None = None
+
+    def imported(self, experiment: Any, path: str | Path) -> None:
+        if not is_shipped(path):
+            self.decisions.imported(experiment.id, str(Path(path).resolve()))
+
+    def holds(self, experiment: Any, request: dict[str, Any], rerun: Rerun) -> bool:
+        """True when the run must not start now (a question is shown, or a hint)."""
+        controller = getattr(self.window, "settings_controller", None)
+        settings = controller.settings if controller is not None else None
+        if controller is not None and controller.explain_missing_endpoints(experiment):
+            return True
+        entry = self.decisions.get(experiment.id)
+        if entry is None:  # not imported from a file
+            return False
+        dry = bool(request.get("dry_run"))
+        hosts = dry_run_hosts(experiment, settings) if dry else hosts_contacted(experiment, settings)
+        new = [h for h in hosts if h not in entry.get("hosts", [])]
+        if not new:
+            if entry.get("answer") == "dry-run" and not dry:
+                self.window.message_bar.show_message(
+                    f"“{experiment.name}” runs as a dry run (webhooks send nothing), as you chose "
+                    "for this imported experiment.", "info",
+                    action=("Ask again", lambda: self.forget(experiment.id)))
+                rerun({**request, "dry_run": True})
+                return True
+            return False
+        self.ask(experiment, hosts, entry, request, rerun)
+        return True
+
+    def forget(self, experiment_id: str) -> None:
+        self.decisions.answer(experiment_id, None, [])
+        self.window.message_bar.show_message(
+            "The app will ask again before the next run sends data.", "info")
+
+    def ask(self, experiment: Any, hosts: list[str], entry: dict[str, Any],
+            request: dict[str, Any], rerun: Rerun) -> HostsDialog:
+        if self.dialog is not None and isValid(self.dialog) and self.dialog.isVisible():
+            self.dialog.raise_()
+            return self.dialog
+        controller = getattr(self.window, "settings_controller", None)
+        settings = controller.settings if controller is not None else None
+        all_hosts = hosts_contacted(experiment, settings)
+        dialog = HostsDialog(experiment.name, entry.get("file") or "a file", all_hosts,
+                             dry_run_hosts(experiment, settings), settings, self.window,
+                             seen=entry.get("hosts", []))
+
+        def answered(answer: str) -> None:
+            self.dialog = None
+            if answer == "cancel":
+                self.window.message_bar.show_message("Run cancelled; nothing was sent.", "info")
+                return
+            self.decisions.answer(experiment.id, answer, all_hosts)
+            rerun({**request, "dry_run": True} if answer == "dry-run" else request)
+
+        dialog.answered.connect(answered)
+        self.dialog = dialog
+        dialog.open()  # window-modal without a nested event loop (qasync, DESIGN.md)
+        return dialog
