@@ -16,8 +16,26 @@ from PySide6.QtCore import Qt
 
 from orchestrator_gui import resources
 from orchestrator_gui.core.document import load_experiment
+from orchestrator_gui.core.registry import StepRegistry, StepType
 from orchestrator_gui.ui.main_window import MainWindow
 from tests.ui.run_support import make_registry
+
+COUNTS = {"calls": 0}
+
+
+async def counter_handler(step: Any, ctx: Any) -> dict[str, Any]:
+    """A step that answers differently every time (a clock, a model with temperature)."""
+    COUNTS["calls"] += 1
+    data: dict[str, Any] = ctx.input
+    data["count"] = COUNTS["calls"]
+    return data
+
+
+def analysis_registry() -> StepRegistry:
+    registry = make_registry()
+    registry.register(StepType("counter", counter_handler, None, title="Counter",
+                               color="#56d4dd"))
+    return registry
 
 RISK = resources.path("examples", "risk-assessment.json")
 
@@ -27,7 +45,7 @@ def main_window(qtbot: Any, qloop: Any, qapp: Any) -> Iterator[MainWindow]:
     from orchestrator_gui.ui.style import apply_theme
 
     apply_theme(qapp)
-    win = MainWindow(registry=make_registry())
+    win = MainWindow(registry=analysis_registry())
     qtbot.addWidget(win)
     win.ask_unsaved = lambda: "discard"  # type: ignore[method-assign]
     win.open_experiment(load_experiment(RISK, registry=win.registry), path=Path(RISK))

@@ -26,9 +26,9 @@ class ChangesTree(QTreeWidget):
         self.setObjectName(name)
         self.setAccessibleName(accessible)
         self.setHeaderLabels(list(HEADERS))
-        self.setColumnWidth(0, 230)
-        self.setColumnWidth(1, 80)
-        self.setColumnWidth(2, 210)
+        self.setColumnWidth(0, 200)
+        self.setColumnWidth(1, 82)
+        self.setColumnWidth(2, 180)
         self.setUniformRowHeights(True)
         self.setRootIsDecorated(True)
         self.show_volatile = False

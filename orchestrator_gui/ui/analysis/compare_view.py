@@ -32,7 +32,7 @@ from orchestrator_gui.ui.analysis.style import FAIL, MUTED, PASS, tinted
 from orchestrator_gui.ui.canvas.run_overlay import COLORS, MARKS
 from orchestrator_gui.ui.panels.history import format_duration
 
-STEP_HEADERS = ("Step", "A", "B", "Δ time", "What differs")
+STEP_HEADERS = ("Step", "A", "B", "Δ time", "Differs in")
 
 
 def run_label(record: dict[str, Any]) -> str:
@@ -49,7 +49,9 @@ def status_text(status: str | None) -> str:
 def delta_text(ms: float | None) -> str:
     if ms is None:
         return "—"
-    sign = "+" if ms > 0 else "−" if ms < 0 else "±"
+    if abs(ms) < 1:
+        return "≈ 0"
+    sign = "+" if ms > 0 else "−"
     return f"{sign}{format_duration(abs(ms))}"
 
 
@@ -80,7 +82,7 @@ class CompareView(QWidget):
         self.steps.setHeaderLabels(list(STEP_HEADERS))
         self.steps.setRootIsDecorated(False)
         self.steps.setUniformRowHeights(True)
-        for column, width in enumerate((170, 92, 92, 70)):
+        for column, width in enumerate((130, 84, 84, 66)):
             self.steps.setColumnWidth(column, width)
         self.step_changes = ChangesTree("stepChanges", "Changes of the chosen step")
         self.run_changes = ChangesTree("runChanges", "Changes of the run's input and output")

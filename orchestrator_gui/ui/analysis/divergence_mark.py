@@ -29,7 +29,7 @@ class DivergenceFlag(QGraphicsItem):
         super().__init__(parent)
         self.text = ""
         self._font = QFont()
-        self._font.setPointSizeF(8.5)
+        self._font.setPointSizeF(9.5)
         self._font.setWeight(QFont.Weight.Bold)
         self._tag = QRectF()
         self.setZValue(6)
@@ -38,7 +38,7 @@ class DivergenceFlag(QGraphicsItem):
         self.prepareGeometryChange()
         self.text = text
         width = QFontMetricsF(self._font).horizontalAdvance(text) + 18
-        self._tag = QRectF(0, -30, width, 22)
+        self._tag = QRectF(0, -32, width, 24)
         self.update()
 
     def boundingRect(self) -> QRectF:

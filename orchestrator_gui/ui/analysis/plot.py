@@ -21,7 +21,12 @@ from orchestrator_gui.core.paths import is_number
 from orchestrator_gui.core.sweeps import Flip, Sweep
 from orchestrator_gui.ui.analysis.style import MUTED, SERIES, short
 
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 110.0, 24.0, 58.0, 52.0
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 110.0, 24.0, 80.0, 52.0
+
+
+def label(value: Any, width: int = 16) -> str:
+    """A value as painted: text without JSON quotes, anything else as JSON."""
+    return value if isinstance(value, str) and len(value) <= width else short(value, width)
 
 
 def series_name(sweep: Sweep, key: str) -> str:
@@ -120,7 +125,7 @@ class SweepPlot(QWidget):
             ticks = [low + (high - low) * i / 4 for i in range(5)]
             levels = [(f"{t:.3g}", t) for t in ticks]
         else:
-            levels = [(short(c, 16), c) for c in self.categories]
+            levels = [(label(c), c) for c in self.categories]
         for text, value in levels:
             y = self._y(value, 0, 1)
             painter.setPen(grid_pen)
@@ -181,16 +186,16 @@ class SweepPlot(QWidget):
             x = (self._x(flip.low) + self._x(flip.high)) / 2
             painter.setPen(QPen(color, 1.4, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(x, area.top() - 4), QPointF(x, area.bottom()))
-            label = f"{short(flip.before, 14)} → {short(flip.after, 14)}"
-            width = painter.fontMetrics().horizontalAdvance(label) + 14
-            box = QRectF(min(x - width / 2, area.right() - width), area.top() - 26 - 0 * index,
+            text = f"{label(flip.before, 14)} → {label(flip.after, 14)}"
+            width = painter.fontMetrics().horizontalAdvance(text) + 14
+            row = index % max(1, len(keys))  # one row of tags per series: no overlap
+            box = QRectF(min(x - width / 2, area.right() - width), area.top() - 46 + 20 * row,
                          width, 18)
-            box.moveTop(area.top() - 26 + 20 * (index % 2) if len(keys) > 1 else area.top() - 26)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(color)
             painter.drawRoundedRect(box, 5, 5)
             painter.setPen(QColor("#10131a"))
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _legend(self, painter: QPainter, keys: list[str]) -> None:
         if self.sweep is None or not self.sweep.grid_field:

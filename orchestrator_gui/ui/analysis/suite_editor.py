@@ -68,7 +68,7 @@ class SuiteEditor(QWidget):
         self.scenarios.setAccessibleName("Scenarios of the suite")
         self.add_button = QToolButton()
         self.add_button.setObjectName("addScenarioButton")
-        self.add_button.setText("＋ Add scenario")
+        self.add_button.setText("+  Add scenario")
         self.add_button.setAccessibleName("Add a scenario")
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.add_menu = QMenu(self.add_button)

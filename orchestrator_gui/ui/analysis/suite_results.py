@@ -92,8 +92,9 @@ class SuiteGrid(QTableWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         for column in range(len(FIXED_COLUMNS), self.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.setColumnWidth(column, max(110, min(220, 8 * len(self.expectations[
-                column - len(FIXED_COLUMNS)]))))
+            text = self.expectations[column - len(FIXED_COLUMNS)]
+            self.setColumnWidth(column, max(90, min(240, self.fontMetrics().horizontalAdvance(
+                text) + 30)))
             header_item = self.horizontalHeaderItem(column)
             if header_item is not None:
                 header_item.setToolTip(self.expectations[column - len(FIXED_COLUMNS)])

@@ -33,6 +33,7 @@ from orchestrator_gui.core.suites import (
 from orchestrator_gui.ui.analysis.suite_editor import SuiteEditor
 from orchestrator_gui.ui.analysis.suite_results import Heatmap, SuiteGrid
 from orchestrator_gui.ui.analysis.tasks import Job
+from orchestrator_gui.ui.panels.history import format_duration
 
 
 def delta_text(delta: SuiteDelta | None) -> str:
@@ -67,7 +68,7 @@ class SuiteWindow(QWidget):
         self.last_run: SuiteRun | None = None
         self.last_delta: SuiteDelta | None = None
         self.editor = SuiteEditor(window.canvas, lambda: window.store().list_presets(),
-                                  lambda: experience.simulator.input())
+                                  lambda: experience.simulator.input)
         self.run_button = QPushButton("▶  Run suite")
         self.run_button.setObjectName("runSuiteButton")
         self.run_button.setAccessibleName("Run every scenario of the suite")
@@ -109,13 +110,12 @@ class SuiteWindow(QWidget):
         column.addWidget(self.grid, 1)
         column.addWidget(heat_title)
         column.addWidget(self.heatmap)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.editor)
-        split.addWidget(results)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(results)
+        self.splitter.setSizes([300, 460])
         outer = QVBoxLayout(self)
-        outer.addWidget(split)
+        outer.addWidget(self.splitter)
 
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
@@ -174,7 +174,7 @@ class SuiteWindow(QWidget):
     def show_run(self, run: SuiteRun, delta: SuiteDelta | None) -> None:
         self.last_run, self.last_delta = run, delta
         color = "#3fb950" if run.all_passed else "#f05252"
-        took = f" in {run.duration_ms / 1000:.1f} s" if run.duration_ms else ""
+        took = f" in {format_duration(run.duration_ms)}" if run.duration_ms else ""
         self.summary.setText(f"<span style='color:{color}'><b>{run.passed} passed · "
                              f"{run.failed} failed</b></span> of {len(run.results)}{took}")
         self.delta.setText(delta_text(delta))

@@ -10,6 +10,7 @@ Non-modal: the user can keep editing while it runs.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orchestrator_gui.core.paths import is_number
+from orchestrator_gui.core.paths import is_number, split_path
 from orchestrator_gui.core.sweeps import DEFAULT_WATCH, Sweep, run_sweep, spaced
 from orchestrator_gui.ui.analysis.plot import SweepPlot
 from orchestrator_gui.ui.analysis.tasks import Job
@@ -52,6 +53,7 @@ def _spin(low: float, high: float, value: float, name: str) -> QDoubleSpinBox:
     box.setDecimals(4)
     box.setSingleStep(0.1)
     box.setValue(value)
+    box.setFixedWidth(120)
     return box
 
 
@@ -79,6 +81,7 @@ class SweepDialog(QDialog):
         self.steps.setObjectName("sweepSteps")
         self.steps.setRange(2, 1000)
         self.steps.setValue(11)
+        self.steps.setFixedWidth(80)
         self.watch = QLineEdit(DEFAULT_WATCH)
         self.watch.setObjectName("sweepWatch")
         self.watch.setAccessibleName("Outcome to watch (a path in the run record)")
@@ -146,7 +149,7 @@ class SweepDialog(QDialog):
 
     def refresh_fields(self) -> None:
         """Offer the numeric fields of the simulator's input (any path may be typed)."""
-        base = self.experience.simulator.input() or {}
+        base = self.experience.simulator.input or {}
         current = self.field.currentText()
         self.field.clear()
         self.field.addItems(numeric_paths(base))
@@ -162,17 +165,21 @@ class SweepDialog(QDialog):
         if self.job is not None and self.job.running:
             return False
         experiment = self.window_.current_experiment()
-        base = self.experience.simulator.input()
+        base = self.experience.simulator.input
         if experiment is None or base is None:
             self._say("The experiment or the simulator's input has a problem: fix it first.")
             return False
+        field = self.field.currentText().strip()
         try:
+            try:
+                split_path(field)
+            except ValueError as exc:
+                raise ValueError(f"Sweep: {exc}; name an input field such as riskScore") from None
             values = spaced(self.start.value(), self.stop.value(), self.steps.value())
             grid_field, grid_values = self._grid()
         except ValueError as exc:
-            self._say(str(exc))
+            self._say(html.escape(str(exc)))
             return False
-        field = self.field.currentText().strip()
         total = len(values) * (len(grid_values) if grid_field else 1)
         self.progress.setRange(0, total)
         self.progress.setValue(0)
@@ -208,7 +215,7 @@ class SweepDialog(QDialog):
         self._set_busy(False)
         if sweep is None:
             self._say("Sweep cancelled; nothing plotted." if error == "cancelled"
-                      else f"The sweep could not run: {error}")
+                      else html.escape(f"The sweep could not run: {error}"))
             return
         self.sweep = sweep
         self.plot.set_sweep(sweep)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QToolButton
 
 from orchestrator_gui.core.baselines import ReplayReport, compare_to_baseline, replay_run
 from orchestrator_gui.core.compare import RunComparison, compare_runs
+from orchestrator_gui.core.document import load_experiment
+from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.events import RunFinished
 from orchestrator_gui.ui.analysis.compare_view import CompareView, run_label
 from orchestrator_gui.ui.analysis.divergence_mark import DivergenceMark
@@ -37,9 +39,10 @@ class Analysis(QObject):
         self.view = CompareView()
         self.dock = window.add_panel("compareDock", "Compare", self.view,
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
-        log_dock = getattr(window, "docks", {}).get("logDock")
-        if log_dock is not None:
-            window.tabifyDockWidget(log_dock, self.dock)
+        # beside the inspector (the wide bottom-left area): a comparison needs the width
+        neighbour = getattr(window, "docks", {}).get("inspectorDock")
+        if neighbour is not None:
+            window.tabifyDockWidget(neighbour, self.dock)
         self.dock.hide()
         self.marks = [DivergenceMark(self.experience.canvas),
                       DivergenceMark(self.experience.replay.canvas)]
@@ -175,8 +178,15 @@ class Analysis(QObject):
         """Replay a run with its recorded external answers; the comparison opens at the end."""
         if self.job is not None and self.job.running:
             return False
+        store = self.window.store()
+        try:  # the snapshot it ran with, read with the app's registry (plugins included)
+            experiment = load_experiment(store.get_run(run_id).get("experiment") or {},
+                                         registry=self.window.registry)
+        except (KeyError, ExperimentError) as exc:
+            self.window.show_message(f"Run {run_id[:8]} cannot be replayed: {exc}", "error")
+            return False
         self.window.show_message("Replaying with the recorded answers (nothing is sent)…")
-        self.job = Job(replay_run(self.window.store(), run_id,
+        self.job = Job(replay_run(store, run_id, experiment=experiment,
                                   engine=self.experience.controller.engine),
                        lambda report, error: self._replayed(run_id, report, error))
         return True
