@@ -84,7 +84,7 @@ class HostsDialog(QDialog):
         self._answer = "cancel"
         self._seen = list(seen)
         first = not seen
-        intro = QLabel(
+        self.intro = intro = QLabel(
             f"“{name}” was imported from {file}. "
             + ("This is its first run on this computer. " if first else
                "It now sends data to hosts you were not asked about before. ")

@@ -53,6 +53,17 @@ def explain_missing(experiment_name: str, names: list[str]) -> str:
     )
 
 
+def settings_of(window: Any) -> AppSettings:
+    """The settings the window's engine should start with (defaults if the file is unreadable)."""
+    controller = getattr(window, "settings_controller", None)
+    if controller is not None:
+        return controller.settings
+    try:
+        return AppSettings.load()
+    except SettingsError:
+        return AppSettings()
+
+
 class SettingsController(QObject):
     """Holds the current settings, opens the Settings window and applies what it saves."""
 
