@@ -128,3 +128,15 @@ def test_cancel_stops_a_suite_and_nothing_is_kept(main_window: Any, qtbot: Any) 
     qtbot.waitUntil(lambda: suite.run_button.isEnabled(), timeout=5000)
     assert "cancelled" in suite.summary.text() and "nothing kept" in suite.summary.text()
     assert main_window.store().list_suite_runs("slow") == []
+
+
+def test_opening_another_experiment_shows_its_own_suite(main_window: Any, qtbot: Any) -> None:
+    suite = open_suite(main_window)
+    suite.editor.add_scenario("approve", {"riskScore": 0.1}, ['decision.outcome == "below"'])
+    run(qtbot, suite)
+    assert suite.grid.rowCount() == 1
+    main_window.canvas.undo_stack.setClean()
+    main_window.canvas.load(experiment(main_window.registry, [("start", "input", {})],
+                                       exp_id="other", name="Other"))
+    assert suite.windowTitle() == "Scenario suite — Other"
+    assert suite.editor.scenarios.count() == 0 and suite.grid.rowCount() == 0

@@ -192,5 +192,13 @@ class SuiteWindow(QWidget):
             self.scenario_to_simulator.emit(scenario)
 
     def _retitle(self) -> None:
-        name = self.window_.canvas.base.get("name") or "Untitled experiment"
-        self.setWindowTitle(f"Scenario suite — {name}")
+        base = self.window_.canvas.base
+        self.setWindowTitle(f"Scenario suite — {base.get('name') or 'Untitled experiment'}")
+        if self.last_run is not None and self.last_run.experiment_id != base.get("id"):
+            self.last_run = self.last_delta = None  # another experiment: its results are not ours
+            self.grid.setRowCount(0)
+            self.grid.setColumnCount(0)
+            self.heatmap.cells = []
+            self.heatmap.update()
+            self.summary.setText("Add scenarios above, then run the suite.")
+            self.delta.setText("")
