@@ -35,8 +35,13 @@ RESOLVE_SECONDS = 3.0
 
 
 def _refusal(exc: NetworkRefused) -> str:
-    text = str(exc)
-    return text.split(" refuses ", 1)[-1].split("; ", 1)[0]
+    """The policy's reason, without repeating the host: ``loopback``, ``not in the allow-list``."""
+    text = str(exc).split(" refuses ", 1)[-1].split("; ", 1)[0]
+    if "): " in text:  # '127.0.0.1' (127.0.0.1): loopback
+        return text.split("): ", 1)[1]
+    if ", which resolves to " in text:  # 'localhost', which resolves to 127.0.0.1: loopback
+        return "resolves to " + text.split(", which resolves to ", 1)[1]
+    return text.split(": ", 1)[-1].removeprefix("it is ")
 
 
 def verdict_now(host: str, network: NetworkSettings) -> tuple[str, bool | None]:
@@ -60,8 +65,8 @@ async def verdict_resolved(host: str, network: NetworkSettings) -> tuple[str, bo
             ips = await allowed_addresses(url.host, url.port or 443, network)
     except NetworkRefused as exc:
         return f"will be refused: {_refusal(exc)}", True
-    except Exception as exc:  # cannot resolve (offline, no such name): say so, decide later
-        return f"could not be resolved now ({type(exc).__name__}); checked when it connects", None
+    except Exception:  # cannot resolve (offline, no such name): say so, decide later
+        return "its address could not be looked up now; checked when it connects", None
     return f"allowed by the network policy ({', '.join(ips)})", False
 
 
@@ -77,7 +82,7 @@ class HostsDialog(QDialog):
         self.setObjectName("confirmHosts")
         self.setWindowTitle("Run an imported experiment?")
         self.setAccessibleName("Run an imported experiment?")
-        self.resize(640, 380)
+        self.resize(720, 420)
         self.network = (settings or AppSettings()).network
         self.refused: dict[str, bool | None] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -93,6 +98,8 @@ class HostsDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setObjectName("hostsList")
         self.list.setAccessibleName("Hosts this experiment sends data to")
+        self.list.setWordWrap(True)
+        self.list.setSpacing(3)
         self.items: dict[str, QListWidgetItem] = {}
         for host in hosts:
             item = QListWidgetItem(self.list)
@@ -146,7 +153,7 @@ class HostsDialog(QDialog):
                              "not asked about before" if new and self._seen else "") if p]
         mark = "✗ " if refused else "• "
         item = self.items[host]
-        item.setText(f"{mark}{host}" + (f"  —  {'; '.join(parts)}" if parts else ""))
+        item.setText(f"{mark}{host}" + (f"\n      {'; '.join(parts)}" if parts else ""))
         item.setToolTip(text)
 
     def _resolve_later(self, host: str, *, in_dry: bool, new: bool) -> None:
