@@ -26,6 +26,7 @@ from orchestrator_gui.ui.panels.inspector import Inspector
 from orchestrator_gui.ui.panels.log_panel import LogPanel
 from orchestrator_gui.ui.panels.simulator import Simulator
 from orchestrator_gui.ui.run_controller import RunController
+from orchestrator_gui.ui.settings_controller import settings_of
 
 STEP_KEYS = ("id", "type", "name", "config", "timeoutSeconds")
 Area = Qt.DockWidgetArea
@@ -46,7 +47,8 @@ class RunExperience(QObject):
         self.window = window
         self.canvas = window.canvas
         self.controller = controller or RunController(
-            Engine(registry=window.registry), store=window.store, parent=self)
+            Engine(registry=window.registry, settings=settings_of(window)),
+            store=window.store, parent=self)
         bridge = self.controller.bridge
         self.overlay = RunOverlay(self.canvas, bridge, self)
         self.simulator = Simulator()
@@ -101,6 +103,9 @@ class RunExperience(QObject):
             return self.controller.focused
         experiment: Experiment | None = self.window.current_experiment()
         if experiment is None:
+            return None
+        guard = getattr(self.window, "import_guard", None)  # asks first for imported files
+        if guard is not None and guard.holds(experiment, request, self.run):
             return None
         self.show_live()
         handle = self.controller.start(experiment, request["input"],
