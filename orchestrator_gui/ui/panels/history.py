@@ -54,6 +54,7 @@ class RunTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.runs: list[RunSummary] = []
+        self.baseline_id: str | None = None  # the starred run: "★" before its time
 
     def set_runs(self, runs: list[RunSummary]) -> None:
         self.beginResetModel()
@@ -86,7 +87,8 @@ class RunTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 moment = run.started_at
-                return moment.astimezone().strftime("%d %b %H:%M") if moment else "—"
+                star = "★ " if run.run_id == self.baseline_id else ""
+                return star + (moment.astimezone().strftime("%d %b %H:%M") if moment else "—")
             if column == 1:
                 return (run.scenario or "—") + ("  (dry run)" if run.dry_run else "")
             if column == 2:
