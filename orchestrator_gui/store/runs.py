@@ -7,6 +7,11 @@ flight; at the next open, runs whose process is gone are marked
 ``interrupted`` (:meth:`RunLog.interrupt_abandoned`). Skipped steps cost
 nothing while the run goes: they are written with the run's final update.
 
+Each event's write is split in two: :meth:`RunLog.prepare` captures, on the
+caller's thread, every value the write needs (results keep changing while the
+run goes), and the call it returns runs the SQL. ``record_event`` does both
+inline; ``store.background.BackgroundRecorder`` runs the SQL on a writer thread.
+
 Retention: after each run, the user's runs beyond ``max_runs`` are deleted
 oldest first, with their steps, a chunk per transaction, so that pruning a
 large backlog never holds the write lock for long.
@@ -16,9 +21,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, func, insert, text, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -42,6 +48,26 @@ _SUMMARY_COLUMNS: list[Any] = [col(c) for c in (
 _MUTABLE = ("status", "started_at", "finished_at", "duration_ms", "output", "error")
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedWrite:
+    """One event's write with every value it needs captured; calling it writes it alone.
+
+    ``step`` is a finished step's row; ``run`` a run's row (its insert, or with
+    ``finish`` its final update plus ``steps``, the rows not written before)."""
+
+    log: RunLog
+    run_id: str
+    step: dict[str, Any] | None = None
+    run: dict[str, Any] | None = None
+    definition: str | None = None
+    snapshot: bool = False
+    steps: Sequence[dict[str, Any]] = ()
+    finish: bool = False
+
+    def __call__(self) -> None:
+        self.log.write([self])
+
+
 class RunLog:
     """The store's run history for one user; the only code writing ``runs``/``step_runs``."""
 
@@ -54,55 +80,97 @@ class RunLog:
         self.user = user
         self.max_runs = max_runs
         self._owner = this_process()
-        self._written: dict[str, set[int]] = {}  # runs in flight -> positions stored
+        self._written: dict[str, set[int]] = {}  # runs in flight -> positions prepared
+        # steps whose own write failed, written again with the run's last write; touched only
+        # by the writes, which run one at a time in event order (inline or on one thread)
+        self._unwritten: dict[str, list[dict[str, Any]]] = {}
 
     # --- writing, driven by engine events ---------------------------------------
 
     def record_event(self, event: Any) -> None:
+        """Write what ``event`` changes, now, on this thread (the CLI's and the tests' way)."""
+        write = self.prepare(event)
+        if write is not None:
+            write()
+
+    def prepare(self, event: Any) -> PreparedWrite | None:
+        """Capture, now, every value the write for ``event`` needs; return the write (call
+        it to run the SQL), or None if the event changes nothing stored.
+
+        Cheap and SQL-free, so it may run on the UI thread while the write runs on a writer
+        thread later: run results keep changing while the run goes, so the write reads
+        nothing from them. Prepared writes must be written in event order.
+        """
         if isinstance(event, StepFinished):
-            if event.status != "skipped" and event.run_id in self._written:
-                # One short transaction per finished step: durable as soon as it ends.
-                with self._writer.begin() as conn:
-                    conn.execute(_STEP_INSERT, records.step_values(
-                        event.run_id, event.index, event.step))
-                self._written[event.run_id].add(event.index)
-        elif isinstance(event, RunStarted | RunQueued):
-            self._upsert_run(event.result, event.experiment)
+            if event.status == "skipped" or event.run_id not in self._written:
+                return None
+            self._written[event.run_id].add(event.index)
+            return PreparedWrite(self, event.run_id, step=records.step_values(
+                event.run_id, event.index, event.step))
+        if isinstance(event, RunStarted | RunQueued):
             self._written.setdefault(event.run_id, set())
-        elif isinstance(event, RunFinished):
-            self._finish(event.result)
+            definition = (records.json_text(event.experiment.to_dict())
+                          if event.experiment is not None else None)
+            return PreparedWrite(self, event.run_id, run=self._run_values(event.result),
+                                 definition=definition, snapshot=definition is None)
+        if isinstance(event, RunFinished):
+            result = event.result
+            done = self._written.pop(result.run_id, set())
+            missing = [records.step_values(result.run_id, position, step)
+                       for position, step in enumerate(result.steps) if position not in done]
+            return PreparedWrite(self, result.run_id, run=self._run_values(result),
+                                 steps=missing, finish=True)
+        return None
 
-    def _upsert_run(self, result: RunResult, experiment: Any, steps: Sequence[Any] = (), *,
-                    snapshot: bool = True) -> None:
-        with Session(self._writer) as session:
-            definition = None
-            if experiment is not None:
-                definition = records.json_text(experiment.to_dict())
-            elif snapshot:  # no experiment in the event: snapshot the stored definition, if any
-                definition = session.exec(select(ExperimentRow.definition).where(
-                    col(ExperimentRow.id) == result.experiment_id)).first()
-            values = {
-                "run_id": result.run_id, "user_id": self.user,
-                "experiment_id": result.experiment_id,
-                "experiment_name": result.experiment_name, "scenario": result.scenario,
-                "dry_run": result.dry_run, "queued_at": records.stamp(result.queued_at),
-                "step_count": len(result.steps), "input": records.text_of(result.input_json),
-                "definition": definition, "owner": self._owner, **records.run_values(result),
-            }
-            stmt = sqlite_insert(RunRow).values(values)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["run_id"], set_={k: stmt.excluded[k] for k in _MUTABLE})
-            session.exec(stmt)
-            if steps:
-                session.exec(_STEP_INSERT, params=list(steps))
-            session.commit()
+    def write(self, batch: Sequence[PreparedWrite]) -> None:
+        """Run prepared writes, in order, in ONE transaction (a writer thread batches what
+        queued up meanwhile); all or nothing. Then prune if a run ended."""
+        try:
+            with self._writer.begin() as conn:
+                rows: list[dict[str, Any]] = []  # consecutive step rows: one executemany
+                for item in batch:
+                    if item.step is not None:
+                        rows.append(item.step)
+                        continue
+                    if rows:
+                        conn.execute(_STEP_INSERT, rows)
+                        rows = []
+                    self._write_run(conn, item)
+                if rows:
+                    conn.execute(_STEP_INSERT, rows)
+        except Exception:
+            if len(batch) == 1 and batch[0].step is not None:  # written again at the run's end
+                self._unwritten.setdefault(batch[0].run_id, []).append(batch[0].step)
+            raise
+        for item in batch:
+            if item.finish:
+                self._unwritten.pop(item.run_id, None)
+        if any(item.finish for item in batch):
+            self.prune()
 
-    def _finish(self, result: RunResult) -> None:
-        done = self._written.pop(result.run_id, set())
-        missing = [records.step_values(result.run_id, position, step)
-                   for position, step in enumerate(result.steps) if position not in done]
-        self._upsert_run(result, None, missing, snapshot=False)
-        self.prune()
+    def _write_run(self, conn: Connection, item: PreparedWrite) -> None:
+        assert item.run is not None
+        definition = item.definition
+        if definition is None and item.snapshot:  # no experiment in the event: the stored one
+            definition = conn.execute(sa_select(col(ExperimentRow.definition)).where(
+                col(ExperimentRow.id) == item.run["experiment_id"])).scalar()
+        stmt = sqlite_insert(RunRow).values({**item.run, "definition": definition})
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["run_id"], set_={k: stmt.excluded[k] for k in _MUTABLE})
+        conn.execute(stmt)
+        steps = [*self._unwritten.get(item.run_id, ()), *item.steps] if item.finish else []
+        if steps:
+            conn.execute(_STEP_INSERT, steps)
+
+    def _run_values(self, result: RunResult) -> dict[str, Any]:
+        return {
+            "run_id": result.run_id, "user_id": self.user,
+            "experiment_id": result.experiment_id,
+            "experiment_name": result.experiment_name, "scenario": result.scenario,
+            "dry_run": result.dry_run, "queued_at": records.stamp(result.queued_at),
+            "step_count": len(result.steps), "input": records.text_of(result.input_json),
+            "owner": self._owner, **records.run_values(result),
+        }
 
     # --- reading ----------------------------------------------------------------
 

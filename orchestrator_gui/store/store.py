@@ -9,6 +9,7 @@ version and the choices made where SPEC is silent.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -28,7 +29,7 @@ from orchestrator_gui.store.analysis import AnalysisLog
 from orchestrator_gui.store.database import StoreError, create_db_engine, explain, prepare, writer
 from orchestrator_gui.store.location import resolve_db_path, resolve_user
 from orchestrator_gui.store.models import ExperimentSummary, Preset, RunSummary
-from orchestrator_gui.store.runs import DEFAULT_MAX_RUNS, RunLog
+from orchestrator_gui.store.runs import DEFAULT_MAX_RUNS, PreparedWrite, RunLog
 from orchestrator_gui.store.shipped import builtin_presets, seed_examples
 from orchestrator_gui.store.tables import ExperimentRow, PresetRow
 
@@ -140,8 +141,17 @@ class Store:
     # --- runs -----------------------------------------------------------------------
 
     def record_event(self, event: Any) -> None:
-        """Engine listener: keeps the run, committing each step as it ends."""
+        """Engine listener: keeps the run, committing each step as it ends (on this thread)."""
         self.runs.record_event(event)
+
+    def prepare_event(self, event: Any) -> PreparedWrite | None:
+        """The write ``event`` needs, its values captured now (no SQL yet), or None. Call
+        it, or pass it to :meth:`write_prepared`, in event order (``BackgroundRecorder``)."""
+        return self.runs.prepare(event)
+
+    def write_prepared(self, batch: Sequence[PreparedWrite]) -> None:
+        """Run prepared writes in order in one transaction (all or nothing)."""
+        self.runs.write(batch)
 
     def list_runs(self, experiment_id: str | None = None, *, limit: int = 50, offset: int = 0,
                   status: str | None = None) -> list[RunSummary]:
