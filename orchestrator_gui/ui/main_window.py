@@ -177,6 +177,8 @@ class MainWindow(FileOps, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.confirm_discard():
             if self._store is not None:
+                if (experience := getattr(self, "run_experience", None)) is not None:
+                    experience.close()  # history still queued for the writer thread first
                 self._store.close()
                 self._store = None
             event.accept()

@@ -2,11 +2,13 @@
 
 The engine is the same one the CLI uses; here it runs on the Qt event loop
 through qasync, so a run is an asyncio task interleaved with painting and
-input. The controller hands each run two listeners, the store (history is
-written step by step) and the bridge (widgets follow), and remembers which
+input. The controller hands each run two listeners, the store's background
+recorder (history is written step by step, on a writer thread so the window
+never waits on SQLite) and the bridge (widgets follow), and remembers which
 run the canvas *follows*: the last one started, or the one picked in history.
 Several runs may go at once; beyond the engine's limit they wait as
-``queued``, and cancelling one leaves the others going.
+``queued``, and cancelling one leaves the others going. A run stays in
+``handles`` until its end is stored, so whoever sees it gone can read it back.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.engine import Engine, RunHandle
 from orchestrator_gui.core.errors import ExperimentError, InputError
+from orchestrator_gui.core.events import RunFinished
 from orchestrator_gui.core.result import RunResult
+from orchestrator_gui.store.background import BackgroundRecorder
 from orchestrator_gui.ui.bridge import RunBridge
+from orchestrator_gui.ui.store_writer import StoreWriter
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,8 @@ class RunController(QObject):
     focus_changed = Signal(object)  # RunResult | None: the run the canvas follows
     progress = Signal(str)  # one line for the status bar
     start_failed = Signal(str)  # why a run could not start (nothing ran)
+    stored = Signal(object)  # RunQueued | RunStarted | RunFinished: its row is written
+    store_failed = Signal(str)  # a run's history could not be written (once per run)
 
     def __init__(
         self,
@@ -58,6 +65,13 @@ class RunController(QObject):
         self.bridge = RunBridge(self)
         self.handles: dict[str, RunHandle] = {}
         self.focused: RunResult | None = None
+        self._failed_runs: set[str] = set()
+        self.writer = StoreWriter()  # no parent: Qt never deletes it under the writer thread
+        queued = Qt.ConnectionType.QueuedConnection
+        self.writer.written.connect(self._on_written, queued)
+        self.writer.failed.connect(self._on_write_failed, queued)
+        # a window dropped without close(): its writer thread still drains and stops
+        self.destroyed.connect(lambda *_args, writer=self.writer: writer.close())
         self.bridge.run_queued.connect(self._changed)
         self.bridge.run_started.connect(self._changed)
         self.bridge.step_started.connect(self._on_step_started)
@@ -71,7 +85,7 @@ class RunController(QObject):
         listeners: list[Callable[[Any], None]] = []
         store = self._store() if self._store is not None else None
         if store is not None:
-            listeners.append(store.record_event)  # first, so history is written before widgets look
+            listeners.append(self.writer.recorder_for(store).record_event)
         listeners.append(self.bridge.listen)
         try:
             handle = self.engine.start(experiment, input, scenario=scenario, dry_run=dry_run,
@@ -101,6 +115,19 @@ class RunController(QObject):
     def cancel_all(self) -> None:
         for handle in list(self.handles.values()):
             handle.cancel()
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every event of the runs so far is written to the store."""
+        return self.writer.flush(timeout)
+
+    def close(self, timeout: float | None = None) -> bool:
+        """Write what is queued and stop the writer thread; call before closing the store.
+        A run started afterwards gets a new writer."""
+        return self.writer.close(timeout)
+
+    @property
+    def recorder(self) -> BackgroundRecorder | None:
+        return self.writer.recorder
 
     # --- state ----------------------------------------------------------------------
 
@@ -132,8 +159,30 @@ class RunController(QObject):
             self._report()
 
     def _on_run_finished(self, event: Any) -> None:
-        self.handles.pop(event.run_id, None)
+        if self.recorder is None:  # nothing to store: the run is over now
+            self.handles.pop(event.run_id, None)
         self._changed()
+
+    def _on_written(self, event: Any) -> None:
+        self.stored.emit(event)
+        if isinstance(event, RunFinished):
+            self._stored_end(event.run_id)
+
+    def _on_write_failed(self, event: Any, exc: Any) -> None:
+        run_id = getattr(event, "run_id", "")
+        if run_id not in self._failed_runs:
+            self._failed_runs.add(run_id)
+            detail = str(getattr(exc, "orig", None) or exc)  # not SQLAlchemy's SQL and values
+            self.store_failed.emit(f"Run {run_id} was not fully saved to history ({detail}); "
+                                   "its results are still on the canvas. Check that the disk "
+                                   "has room and the database file is writable.")
+        if isinstance(event, RunFinished):
+            self._stored_end(run_id)
+
+    def _stored_end(self, run_id: str) -> None:
+        self._failed_runs.discard(run_id)
+        if self.handles.pop(run_id, None) is not None:
+            self._changed()
 
     def _report(self) -> None:
         self.progress.emit(self.progress_text())

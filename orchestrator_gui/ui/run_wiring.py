@@ -5,7 +5,9 @@ The window (the editor's) offers ``canvas``, ``registry``, ``store()``,
 adds the simulator (left), history (right), inspector and log (bottom), a
 run-progress label in the status bar, and wraps the central widget in a
 stack so that an old run can be shown on the experiment as it was then.
-One call, ``install_run_experience(window)``, does it all.
+One call, ``install_run_experience(window)``, does it all. History is written
+on a writer thread: the window calls :meth:`RunExperience.close` before it
+closes the store, so everything queued is written first.
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ class RunExperience(QObject):
         self.controller.progress.connect(self.progress.setText)
         self.controller.start_failed.connect(
             lambda reason: window.show_message(f"The run could not start: {reason}", "error"))
-        self.controller.runs_changed.connect(self.history.refresh_soon)
+        self.controller.stored.connect(self.history.on_run_stored)
+        self.controller.store_failed.connect(lambda text: window.show_message(text, "error"))
         bridge.any_event.connect(self.log_panel.on_event)
         bridge.step_finished.connect(self._on_step_event)
         bridge.run_finished.connect(self._on_run_finished)
@@ -93,6 +96,10 @@ class RunExperience(QObject):
         self.canvas.changed.connect(self._on_canvas_changed)
         self.reload_presets()
         self._on_canvas_changed()
+
+    def close(self, timeout: float | None = None) -> bool:
+        """Write all queued history and stop the writer thread (before the store closes)."""
+        return self.controller.close(timeout)
 
     # --- commands -------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 The rows are a ``QAbstractTableModel`` over plain ``RunSummary`` tuples, so a
 thousand runs cost one query and no widget per row. Selecting a row asks for
 that run to be redrawn on the canvas; "Run again" and "Delete" act on it.
-The list refreshes itself (coalesced) when runs start or end.
+The list refreshes itself (coalesced) when a run's start or end has been
+written to the store (``on_run_stored``, on the UI thread).
 """
 
 from __future__ import annotations
@@ -198,6 +199,12 @@ class HistoryPanel(QWidget):
     def refresh_soon(self, *_args: Any) -> None:
         """Coalesce many run events into one refresh."""
         self._refresh_timer.start()
+
+    def on_run_stored(self, event: Any) -> None:
+        """A run's row was written (queued, started or ended): refresh if it is one of ours."""
+        result = getattr(event, "result", None)
+        if result is not None and result.experiment_id == self.experiment_id:
+            self.refresh_soon()
 
     def selected_run_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
