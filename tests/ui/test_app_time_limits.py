@@ -78,7 +78,7 @@ def test_a_step_that_never_returns_stops_at_its_timeout(app: MainWindow, qtbot: 
     result = run_to_end(app, qtbot)
     hang = result.step("hang")
     assert (hang.status, hang.error["type"]) == ("timeout", "StepTimeout")
-    assert 300 <= hang.duration_ms < 300 + LATE_BY_AT_MOST_MS
+    assert 290 <= hang.duration_ms < 300 + LATE_BY_AT_MOST_MS  # Qt timers may fire a ms early
     assert result.step("after").status == "skipped" and result.status != "success"
     qtbot.wait(50)
     assert live_tasks(qloop) == baseline  # the handler's task is gone, not left waiting

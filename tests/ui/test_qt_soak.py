@@ -46,12 +46,19 @@ def test_100k_setter_calls_leave_the_none_refcount_unchanged(qtbot: Any) -> None
     label = QLabel("soak")
     qtbot.addWidget(label)
     setter_calls(label, 2_000)  # warm-up: caches, interned strings, first-call allocations
-    gc.collect()
-    before = sys.getrefcount(None)
-    setter_calls(label, SETTER_CALLS)
-    gc.collect()
-    after = sys.getrefcount(None)
-    assert after == before, f"None refcount moved by {after - before} over {SETTER_CALLS} calls"
+    moves = []
+    # PySide releases the GIL inside each Qt call, so a thread of an earlier test (a store
+    # writer, an executor worker) may run and hold a transient None for a moment; a leaking
+    # binding moves the count by 100,000 every time. So: up to three tries, one exact.
+    for _attempt in range(3):
+        gc.collect()
+        before = sys.getrefcount(None)
+        setter_calls(label, SETTER_CALLS)
+        gc.collect()
+        moves.append(sys.getrefcount(None) - before)
+        if moves[-1] == 0:
+            break
+    assert moves[-1] == 0, f"None refcount moved by {moves} over {SETTER_CALLS} calls each"
     assert label.isEnabled() is False and label.toolTip() == "on"  # the calls really happened
 
 
