@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QLabel, QStackedWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget
 
 from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.engine import Engine
@@ -69,7 +69,15 @@ class RunExperience(QObject):
         self.stack.addWidget(window.takeCentralWidget())
         self.stack.addWidget(self.replay)
         window.setCentralWidget(self.stack)
-        window.add_panel("simulatorDock", "Simulator", self.simulator, Area.LeftDockWidgetArea)
+        simulator_dock = window.add_panel("simulatorDock", "Simulator", self.simulator,
+                                          Area.LeftDockWidgetArea)
+        palette_dock = getattr(window, "docks", {}).get("paletteDock")
+        if palette_dock is not None:
+            # One full-height column on the left: the step palette and the simulator as
+            # tabs, the simulator in front so a first-time user can press Run at once.
+            window.setTabPosition(Area.LeftDockWidgetArea, QTabWidget.TabPosition.North)
+            window.tabifyDockWidget(palette_dock, simulator_dock)
+            simulator_dock.raise_()
         window.add_panel("historyDock", "History", self.history, Area.RightDockWidgetArea)
         window.add_panel("inspectorDock", "Inspector", self.inspector, Area.BottomDockWidgetArea)
         window.add_panel("logDock", "Log", self.log_panel, Area.BottomDockWidgetArea)
