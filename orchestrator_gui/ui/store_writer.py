@@ -9,7 +9,7 @@ own and reports on that thread. Two things keep Qt safe from it:
 - :class:`MainThreadGC`: CPython runs its cyclic garbage collector in whichever
   thread crosses the allocation threshold, and the writer allocates a lot. A
   collection there may destroy widgets caught in reference cycles off the UI
-  thread, which crashes (the UI tests did, about one run in two). While a writer
+  thread, which crashes (every full run of the UI tests did, until this). While a writer
   thread lives, automatic collection is off and a UI-thread timer collects as
   often as the thresholds would have (pyqtgraph and calibre do the same).
 """
@@ -17,6 +17,7 @@ own and reports on that thread. Two things keep Qt safe from it:
 from __future__ import annotations
 
 import gc
+import time
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
@@ -25,6 +26,7 @@ from orchestrator_gui.core.events import RunFinished, RunQueued, RunStarted
 from orchestrator_gui.store.background import BackgroundRecorder
 
 GC_INTERVAL_MS = 100
+FULL_EVERY_S = 60.0
 
 
 class MainThreadGC:
@@ -56,15 +58,24 @@ class MainThreadGC:
             if cls._was_enabled:
                 gc.enable()
 
-    @staticmethod
-    def collect() -> None:
-        """What automatic collection would do now, on this (the UI) thread."""
+    _last_full = 0.0
+
+    @classmethod
+    def collect(cls) -> None:
+        """What automatic collection would do now, on this (the UI) thread; a full
+        collection (tens of ms on a big heap) at most every ``FULL_EVERY_S`` seconds,
+        as CPython's own heuristic also makes them rare."""
         counts, limits = gc.get_count(), gc.get_threshold()
         generation = -1
         for level in range(3):
             if counts[level] <= limits[level]:
                 break
             generation = level
+        if generation == 2:
+            if time.monotonic() - cls._last_full < FULL_EVERY_S:
+                generation = 1
+            else:
+                cls._last_full = time.monotonic()
         if generation >= 0:
             gc.collect(generation)
 
