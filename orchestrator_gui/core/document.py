@@ -183,15 +183,22 @@ def load_experiment(
     registry = registry or default_registry()
     if isinstance(source, Experiment):
         source = source.to_dict()
-    label = None
     if isinstance(source, dict):
-        data: Any = source
-    else:
-        label, data = _read_source(source, max_bytes)
-    return validate_document(data, registry=registry, source=label)
+        return validate_document(source, registry=registry)
+    label, raw, data = _read_source(source, max_bytes)
+    experiment = validate_document(data, registry=registry, source=label)
+    # Last, as it needs a second (slower) parse: a document that fails
+    # validation is refused without it.
+    try:
+        jsonio.check_duplicate_keys(raw, what="document")
+    except jsonio.JSONProblem as exc:
+        raise ExperimentError([str(exc)], source=label) from None
+    return experiment
 
 
-def _read_source(source: str | bytes | os.PathLike[str], max_bytes: int) -> tuple[str, Any]:
+def _read_source(
+    source: str | bytes | os.PathLike[str], max_bytes: int
+) -> tuple[str, bytes, Any]:
     if isinstance(source, bytes):
         label, raw = "document", source
     elif isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
@@ -215,10 +222,11 @@ def _read_source(source: str | bytes | os.PathLike[str], max_bytes: int) -> tupl
         except PermissionError:
             raise ExperimentError(["permission denied"], source=label) from None
     try:
-        data = jsonio.parse_json(raw, what="document", max_bytes=max_bytes)
+        data = jsonio.parse_json(raw, what="document", max_bytes=max_bytes,
+                                 reject_duplicate_keys=False)
     except jsonio.JSONProblem as exc:
         raise ExperimentError([str(exc)], source=label) from None
-    return label, data
+    return label, raw, data
 
 
 def validate_document(

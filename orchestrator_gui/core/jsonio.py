@@ -132,6 +132,20 @@ def parse_json(
     return value
 
 
+def check_duplicate_keys(data: bytes | str, *, what: str = "file") -> None:
+    """Raise ``JSONProblem`` if an object in ``data`` (already parsed once) repeats a key.
+
+    A second, slower parse with the stdlib; callers that validate anyway run it
+    only on documents that passed, so hostile files are refused at orjson speed.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    text = decode_text(raw, max_bytes=len(raw), what=what)
+    try:
+        json.loads(text, object_pairs_hook=_reject_duplicates)
+    except JSONProblem as exc:
+        raise JSONProblem(f"{what} is not valid JSON: {exc}") from None
+
+
 def _syntax_message(text: str, what: str) -> str:
     """Line and column of a syntax error, found with the stdlib parser's precise report."""
     try:

@@ -57,7 +57,8 @@ SMALL: dict[str, tuple[bytes, str]] = {
         b'{"id": "bad", "name": "Bad", "steps": [{"id": "s1", "type": "input", "name": "S",'
         b' "config": {"defaultValue": ' + b'{"a": ' * 300 + b"1" + b"}" * 300 + b"}}]}",
         "nested too deeply"),
-    "same-key-twice.json": (b'{"id": "bad", "id": "other", "name": "Bad", "steps": []}',
+    "same-key-twice.json": (b'{"id": "bad", "id": "other", "name": "Bad",'
+                            b' "steps": [{"id": "s1", "type": "input", "name": "S"}]}',
                             "'id' appears twice"),
     "nan.json": (b'{"id": "bad", "name": "Bad", "steps": [{"id": "s1", "type": "ai_decision",'
                  b' "name": "S", "config": {"threshold": NaN}}]}', "NaN"),
