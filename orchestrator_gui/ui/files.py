@@ -1,46 +1,22 @@
 """Files the editor writes: exported documents (atomically) and the recent-files list.
 
 An export must never leave a half-written file, even if the machine stops
-mid-write: write a temporary file in the same folder, flush and fsync it, then
-``os.replace`` it over the target (atomic on POSIX and Windows) and fsync the
-folder so the rename itself survives. No Qt here.
+mid-write: every write goes through ``core.atomic.write_atomic`` (temp file,
+fsync, rename, fsync of the folder). No Qt here.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
 from orchestrator_gui.core import jsonio
+from orchestrator_gui.core.atomic import write_atomic
 
 MAX_RECENT = 10
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old file or the new, never half."""
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    with contextlib.suppress(OSError):  # not every platform can open a folder
-        dir_fd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 def export_document(path: str | os.PathLike[str], document: dict[str, Any]) -> None:
