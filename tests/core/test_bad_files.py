@@ -72,7 +72,7 @@ def test_duplicate_keys_are_refused(tmp_path: Path) -> None:
     assert err.problems == ["document is not valid JSON: the key 'name' appears twice in the same object"]
     # a document that is invalid anyway is refused for that, without the slower duplicate scan
     err = load_bytes(tmp_path, b'{"id": "e", "id": "f", "name": "E", "steps": []}')
-    assert err.problems == ["steps: must have at least 1 item"]
+    assert err.problems == ["steps: must have at least 1 item(s)"]
 
 
 def test_files_over_10_mb_are_refused_before_reading(tmp_path: Path) -> None:
