@@ -88,7 +88,7 @@ def add_analysis_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParser
                       help="run the scenarios of this .csv or .jsonl file instead of the suite")
     test.add_argument("--junit", metavar="FILE", help="write a JUnit XML report to FILE")
     test.add_argument("--json", action="store_true", help="print the suite run as JSON")
-    test.add_argument("--concurrency", type=_positive, metavar="N",
+    test.add_argument("--concurrency", type=positive_int, metavar="N",
                       help="runs at once (default: the app's limit of concurrent runs)")
     test.add_argument("--save-runs", action="store_true",
                       help="also keep every scenario's run in the history")
@@ -102,7 +102,7 @@ def add_analysis_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParser
     sweep.add_argument("--field", required=True, metavar="PATH", help="the input field to sweep")
     sweep.add_argument("--from", dest="start", type=float, required=True, metavar="FROM")
     sweep.add_argument("--to", dest="stop", type=float, required=True, metavar="TO")
-    sweep.add_argument("--steps", type=_positive, default=11, metavar="N",
+    sweep.add_argument("--steps", type=positive_int, default=11, metavar="N",
                        help="how many values, ends included (default 11)")
     sweep.add_argument("--grid", metavar="FIELD=V1,V2",
                        help="cross the sweep with these values of a second field")
@@ -128,7 +128,8 @@ def add_analysis_verbs(verbs: argparse._SubParsersAction[argparse.ArgumentParser
     replay.add_argument("--no-save", action="store_true", help="do not keep the replay run")
 
 
-def _positive(text: str) -> int:
+def positive_int(text: str) -> int:
+    """argparse type for counts: a whole number of at least 1 (shared by every verb)."""
     try:
         value = int(text)
     except ValueError:

@@ -6,7 +6,7 @@ import argparse
 
 from orchestrator_gui import __version__
 from orchestrator_gui.cli import endpoints
-from orchestrator_gui.cli.analysis_parser import add_analysis_verbs
+from orchestrator_gui.cli.analysis_parser import add_analysis_verbs, positive_int
 
 DESCRIPTION = """\
 Design, run and inspect Experiment Orchestrator experiments from a terminal.
@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     history = sub["history"]
     history.add_argument("experiment", metavar="EXPERIMENT_ID", nargs="?",
                          help="only the runs of this experiment")
-    history.add_argument("--limit", type=_positive, default=20, metavar="N",
+    history.add_argument("--limit", type=positive_int, default=20, metavar="N",
                          help="how many runs to show (default 20)")
     history.add_argument("--status", metavar="STATUS",
                          help="only runs with this status (success, filtered, error, ...)")
@@ -159,13 +159,3 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     parser.add_argument("-v", "--verbose", action="store_true",
                         default=False if top else argparse.SUPPRESS,
                         help="log details (and tracebacks of failing steps) on stderr")
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
