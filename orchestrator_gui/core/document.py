@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from orchestrator_gui.core import jsonio
+from orchestrator_gui.core import jsonio, long_strings
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.paths import json_kind
 from orchestrator_gui.core.registry import StepRegistry, default_registry
@@ -185,7 +185,7 @@ def load_experiment(
         source = source.to_dict()
     if isinstance(source, dict):
         return validate_document(source, registry=registry)
-    label, raw, data = _read_source(source, max_bytes)
+    label, raw, data = _read_source(source, max_bytes, registry)
     experiment = validate_document(data, registry=registry, source=label)
     # Last, as it needs a second (slower) parse: a document that fails
     # validation is refused without it.
@@ -197,7 +197,7 @@ def load_experiment(
 
 
 def _read_source(
-    source: str | bytes | os.PathLike[str], max_bytes: int
+    source: str | bytes | os.PathLike[str], max_bytes: int, registry: StepRegistry
 ) -> tuple[str, bytes, Any]:
     if isinstance(source, bytes):
         label, raw = "document", source
@@ -221,12 +221,61 @@ def _read_source(
             raise ExperimentError(["is a folder, not a file"], source=label) from None
         except PermissionError:
             raise ExperimentError(["permission denied"], source=label) from None
+    if long_strings.DEFAULT_THRESHOLD <= len(raw) <= max_bytes:
+        problems = _long_string_problems(raw.removeprefix(b"\xef\xbb\xbf"), registry)
+        if problems:
+            raise ExperimentError(problems, source=label)
     try:
         data = jsonio.parse_json(raw, what="document", max_bytes=max_bytes,
                                  reject_duplicate_keys=False)
     except jsonio.JSONProblem as exc:
         raise ExperimentError([str(exc)], source=label) from None
     return label, raw, data
+
+
+def _long_string_problems(raw: bytes, registry: StepRegistry) -> list[str]:
+    """Megabyte strings where a field allows a few hundred characters, found before the full parse.
+
+    A 5 MB ``name`` would otherwise cost a full parse (orjson: ~6-13 ms) before
+    its 200-character limit is checked; this refuses it in about a millisecond.
+    Only the length problems are reported; the rest show once they are fixed.
+    """
+    document, found = long_strings.long_string_paths(raw)
+    problems = []
+    for path, size in found.items():
+        limit = _string_limit_at(document, path, registry)
+        # Even at 12 bytes a character (a \uXXXX surrogate pair) the string is over its limit.
+        if limit is not None and size > 12 * limit:
+            problems.append(f"{_where(path, document)}: must be at most {limit} characters "
+                            f"(this one is {jsonio.human_size(size)})")
+    return sorted(problems, key=_step_order)
+
+
+def _string_limit_at(document: Any, path: tuple[Any, ...], registry: StepRegistry) -> int | None:
+    """The ``max_length`` of the text field at ``path`` (a step's config included), if it has one."""
+    model: type[BaseModel] | None = Experiment
+    parts = list(path)
+    if parts[:1] == ["steps"] and len(parts) >= 4 and parts[2] == "config":
+        try:
+            step_type = document["steps"][parts[1]]["type"]
+            model = registry.get(step_type).config_model
+        except (KeyError, TypeError, IndexError):
+            return None
+        parts = parts[3:]
+    field = None
+    for part in parts:
+        if isinstance(part, int):
+            continue  # an index into a list field
+        if model is None:
+            return None
+        field = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
+        if field is None:
+            return None
+        model = _model_in(field.annotation)
+    if field is None or field.annotation is not str:
+        return None
+    limits = [m.max_length for m in field.metadata if getattr(m, "max_length", None) is not None]
+    return min(limits) if limits else None
 
 
 def validate_document(
