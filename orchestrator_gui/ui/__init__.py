@@ -1,25 +1,23 @@
 """The desktop app: the only package that imports PySide6, NodeGraphQt and qasync.
 
-NodeGraphQt reaches Qt through Qt.py, which picks a binding at import time, so
-the binding is pinned here before anything below can import NodeGraphQt. Its
-DeprecationWarnings (distutils, ``QDropEvent.pos``) are filtered by module so
-that our own warnings still surface.
+NodeGraphQt's DeprecationWarnings (``QDropEvent.pos``...) are filtered by
+module so that our own warnings still surface.
 
-NodeGraphQt 0.6.44 imports ``distutils.version.LooseVersion`` only to check
-that Qt is at least 5.10. Importing distutils costs ~200 ms of start-up (through
-setuptools' shim) and warns; while NodeGraphQt is imported, a small stand-in
-module answers that one question, and it is removed right after.
+Two stand-ins are lent to NodeGraphQt 0.6.44 (pinned) while it is imported, and
+removed right after, each because the real module costs ~0.2 s of start-up:
+``distutils.version`` (it only asks whether Qt is at least 5.10; distutils comes
+through setuptools' shim and warns) and ``Qt`` (Qt.py, which copies every member
+of a dozen PySide6 modules; see ``qt_shim``). NodeGraphQt keeps the modules it
+imported from them.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import types
 import warnings
 from typing import Any
 
-os.environ.setdefault("QT_PREFERRED_BINDING", "PySide6")
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="NodeGraphQt")
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="Qt")
 
@@ -38,16 +36,21 @@ class _LooseVersion:
 
 
 def _import_nodegraphqt() -> None:
-    if "NodeGraphQt" in sys.modules or "distutils.version" in sys.modules:
+    if "NodeGraphQt" in sys.modules:
         return
-    stand_in = types.ModuleType("distutils.version")
-    stand_in.LooseVersion = _LooseVersion  # type: ignore[attr-defined]
-    sys.modules["distutils.version"] = stand_in
+    from orchestrator_gui.ui import qt_shim
+
+    version = types.ModuleType("distutils.version")
+    version.LooseVersion = _LooseVersion  # type: ignore[attr-defined]
+    lent = {"distutils.version": version, "Qt": qt_shim.build()}
+    lent = {name: module for name, module in lent.items() if name not in sys.modules}
+    sys.modules.update(lent)
     try:
         import NodeGraphQt  # noqa: F401
     finally:
-        if sys.modules.get("distutils.version") is stand_in:
-            del sys.modules["distutils.version"]
+        for name, module in lent.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
 
 
 _import_nodegraphqt()
