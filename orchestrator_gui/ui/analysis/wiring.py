@@ -6,27 +6,33 @@ context menu (compare, star as baseline, replay), a "vs baseline" note in the
 status bar after each run of an experiment with a baseline, and *Experiment*
 menu entries for the suite window and the sweep dialog. Every decision is a
 core call (``compare_runs``, ``compare_to_baseline``, ``replay_run``...).
+
+Nothing of it is visible at start, so the comparison view is built the first
+time it is shown and the suite and sweep windows when first opened: their
+widgets and modules are not on the way to the first window (docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QToolButton, QWidget
 
 from orchestrator_gui.core.baselines import ReplayReport, compare_to_baseline, replay_run
 from orchestrator_gui.core.compare import RunComparison, compare_runs
 from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.events import RunFinished
-from orchestrator_gui.ui.analysis.compare_view import CompareView, run_label
 from orchestrator_gui.ui.analysis.divergence_mark import DivergenceMark
 from orchestrator_gui.ui.analysis.history_menu import install_history_menu, selected_run_ids
-from orchestrator_gui.ui.analysis.suite_view import SuiteWindow
-from orchestrator_gui.ui.analysis.sweep_view import SweepDialog
 from orchestrator_gui.ui.analysis.tasks import Job
+
+if TYPE_CHECKING:
+    from orchestrator_gui.ui.analysis.compare_view import CompareView
+    from orchestrator_gui.ui.analysis.suite_view import SuiteWindow
+    from orchestrator_gui.ui.analysis.sweep_view import SweepDialog
 
 
 class Analysis(QObject):
@@ -36,8 +42,8 @@ class Analysis(QObject):
         super().__init__(window)
         self.window, self.experience = window, window.run_experience
         self.history = self.experience.history
-        self.view = CompareView()
-        self.dock = window.add_panel("compareDock", "Compare", self.view,
+        self._view: CompareView | None = None
+        self.dock = window.add_panel("compareDock", "Compare", QWidget(),
                                      Qt.DockWidgetArea.BottomDockWidgetArea)
         # beside the inspector (the wide bottom-left area): a comparison needs the width
         neighbour = getattr(window, "docks", {}).get("inspectorDock")
@@ -59,8 +65,7 @@ class Analysis(QObject):
         window.statusBar().addPermanentWidget(self.baseline_note)
 
         install_history_menu(self.history, self)
-        self.view.divergence_changed.connect(self._mark)
-        self.dock.visibilityChanged.connect(lambda on: None if on else self._clear_marks())
+        self.dock.visibilityChanged.connect(self._on_dock_visible)
         self.baseline_note.clicked.connect(self._open_note)
         self.experience.canvas.changed.connect(self._sync_baseline)
         controller = self.experience.controller
@@ -70,6 +75,29 @@ class Analysis(QObject):
         self._sync_baseline()
 
     # --- comparing --------------------------------------------------------------------
+
+    @property
+    def view(self) -> CompareView:
+        """The comparison view in the Compare dock, built the first time it is needed."""
+        return self._view or self._build_view()
+
+    def _build_view(self) -> CompareView:
+        from orchestrator_gui.ui.analysis.compare_view import CompareView
+
+        placeholder = self.dock.widget()
+        self._view = CompareView()
+        self._view.divergence_changed.connect(self._mark)
+        self.dock.setWidget(self._view)
+        self._view.show()  # a child added to a shown dock stays hidden until told
+        if placeholder is not None:
+            placeholder.deleteLater()
+        return self._view
+
+    def _on_dock_visible(self, visible: bool) -> None:
+        if not visible:
+            self._clear_marks()
+        elif self._view is None:  # opened from the View menu
+            self._build_view()
 
     def compare_ids(self, run_a: str, run_b: str, title: str = "") -> RunComparison | None:
         """Compare two stored runs (``b`` against ``a``) and show it, B drawn on the canvas."""
@@ -85,6 +113,8 @@ class Analysis(QObject):
 
     def show_comparison(self, comparison: RunComparison, a: dict[str, Any], b: dict[str, Any],
                         title: str = "") -> RunComparison:
+        from orchestrator_gui.ui.analysis.compare_view import run_label
+
         self.experience.show_run(b["runId"])
         self.dock.show()
         self.dock.raise_()
@@ -214,6 +244,8 @@ class Analysis(QObject):
 
     def open_suite(self) -> SuiteWindow:
         if self.suite_window is None:
+            from orchestrator_gui.ui.analysis.suite_view import SuiteWindow
+
             self.suite_window = SuiteWindow(self.window, self.experience, self.window)
             self.suite_window.scenario_to_simulator.connect(
                 lambda s: self.experience.simulator.set_input(s.input, s.name))
@@ -223,6 +255,8 @@ class Analysis(QObject):
 
     def open_sweep(self) -> SweepDialog:
         if self.sweep_dialog is None:
+            from orchestrator_gui.ui.analysis.sweep_view import SweepDialog
+
             self.sweep_dialog = SweepDialog(self.window, self.experience, self.window)
         self.sweep_dialog.refresh_fields()
         self.sweep_dialog.show()
