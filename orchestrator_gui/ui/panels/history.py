@@ -9,7 +9,7 @@ written to the store (``on_run_stored``, on the UI thread).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -33,8 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from orchestrator_gui.core.result import RUN_STATUSES
-from orchestrator_gui.store.models import RunSummary
 from orchestrator_gui.ui.canvas.run_overlay import COLORS
+
+if TYPE_CHECKING:  # the store's module would pull SQLAlchemy into the app's start
+    from orchestrator_gui.store.models import RunSummary
 
 COLUMNS = ("Time", "Scenario", "Status", "Duration")
 MAX_ROWS = 1000
