@@ -5,6 +5,10 @@ chain status); what happens to documents lives in ``file_ops``, menus and
 shortcuts in ``actions``. Issue 5's run panels dock into the same areas: the
 simulator under the palette (left), history beside properties (right), the
 inspector and log panel at the bottom (``add_panel``).
+
+What only shows stored data (the run history) waits until the window has been
+painted once (``after_first_paint``), so that opening the database is not on the
+way to the first window (docs/benchmarks.md, start-up).
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -72,6 +76,8 @@ class MainWindow(FileOps, QMainWindow):
         self.experiment_menu: QMenu
         self.toolbar: QToolBar
         self.docks: dict[str, QDockWidget] = {}
+        self._painted = False
+        self._after_paint: list[Callable[[], object]] | None = []
 
         self.setObjectName("mainWindow")
         self.setWindowIcon(icons.app_icon())
@@ -117,7 +123,9 @@ class MainWindow(FileOps, QMainWindow):
         if with_runs:
             from orchestrator_gui.ui.run_wiring import install_run_experience
 
-            install_run_experience(self)
+            history = install_run_experience(self).history
+            history.hold()  # its runs are read once the window is on screen
+            self.after_first_paint(history.release)
             from orchestrator_gui.ui.analysis.wiring import install_analysis
 
             install_analysis(self)  # compare, suites, sweeps, baselines (issue 8)
@@ -137,6 +145,29 @@ class MainWindow(FileOps, QMainWindow):
         self.docks[name] = dock
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def after_first_paint(self, work: Callable[[], object]) -> None:
+        """Do ``work`` right after the window is first painted (now, if that is done)."""
+        if self._after_paint is None:
+            work()
+        else:
+            self._after_paint.append(work)
+
+    @property
+    def started(self) -> bool:
+        """Painted once, and what waited for that has been done."""
+        return self._after_paint is None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, self._run_after_paint)  # once this frame is on screen
+
+    def _run_after_paint(self) -> None:
+        waiting, self._after_paint = self._after_paint or [], None
+        for work in waiting:
+            work()
 
     def zoom(self, direction: int) -> None:
         viewer = self.canvas.graph.viewer()

@@ -72,7 +72,7 @@ class Analysis(QObject):
         stored = getattr(controller, "stored", None)  # the run's end is in the store
         (stored or controller.bridge.run_finished).connect(self._on_run_stored)
         self._add_actions()
-        self._sync_baseline()
+        window.after_first_paint(self._sync_baseline)  # when the history is first read
 
     # --- comparing --------------------------------------------------------------------
 
@@ -166,6 +166,8 @@ class Analysis(QObject):
         self._sync_baseline()
 
     def _sync_baseline(self) -> None:
+        if self.history.held:  # not read yet: it is synced when it is
+            return
         model = self.history.model
         baseline = self.baseline_id()
         if getattr(model, "baseline_id", None) != baseline:

@@ -4,7 +4,9 @@ The rows are a ``QAbstractTableModel`` over plain ``RunSummary`` tuples, so a
 thousand runs cost one query and no widget per row. Selecting a row asks for
 that run to be redrawn on the canvas; "Run again" and "Delete" act on it.
 The list refreshes itself (coalesced) when a run's start or end has been
-written to the store (``on_run_stored``, on the UI thread).
+written to the store (``on_run_stored``, on the UI thread). The main window
+``hold()``s it until it is first painted, so the store is not opened on the way
+to the first window.
 """
 
 from __future__ import annotations
@@ -120,6 +122,7 @@ class HistoryPanel(QWidget):
         self.setAccessibleName("Run history")
         self.store = store
         self.experiment_id: str | None = None
+        self.held = False
         self._just_emitted: str | None = None
         self.model = RunTableModel(self)
         self.status_filter = QComboBox(self)
@@ -182,8 +185,18 @@ class HistoryPanel(QWidget):
         self.experiment_id = experiment_id
         self.refresh()
 
+    def hold(self) -> None:
+        """Read nothing from the store until :meth:`release` (which reads at once)."""
+        self.held = True
+
+    def release(self) -> None:
+        self.held = False
+        self.refresh()
+
     def refresh(self) -> None:
         """Re-read the runs (one query), keeping the selected run selected."""
+        if self.held:
+            return
         selected = self.selected_run_id()
         runs: list[RunSummary] = []
         if self.store is not None and self.experiment_id is not None:
