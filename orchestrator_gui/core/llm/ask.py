@@ -43,7 +43,8 @@ async def ask(ctx: StepContext, endpoint_name: str, messages: list[dict[str, str
 
     async def call() -> dict[str, Any]:
         key = await resolve_key(endpoint)
-        return await chat(endpoint, key, body, remaining=ctx.remaining_seconds, log=ctx.log)
+        return await chat(endpoint, key, body, remaining=ctx.remaining_seconds, log=ctx.log,
+                          network=ctx.settings.network)
 
     answer = await ctx.external(KIND, request, call)
     _log_answer(ctx, endpoint, answer)

@@ -7,6 +7,8 @@ the step ends ``timeout``), retries on connection errors, timeouts, 408, 429
 and 5xx honouring ``Retry-After`` (core/http.py) but never waiting past the
 step's limit, and the API key kept out of every message. Other 4xx answers
 are not retried: the message says what the server said and what to check.
+The app's network policy holds here as for webhooks (core/netpolicy.py): the
+URL is checked before sending and every connection on the address it opens.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from typing import Any, Protocol
 
 import httpx
 
-from orchestrator_gui.core import http, jsonio
+from orchestrator_gui.core import http, jsonio, netpolicy
 from orchestrator_gui.core.llm.endpoints import Endpoint
 from orchestrator_gui.core.llm.errors import LlmError
 from orchestrator_gui.core.redact import scrub
+from orchestrator_gui.core.settings import NetworkSettings
 
 RETRIES = 2
 BACKOFF_BASE_SECONDS = http.BACKOFF_BASE_SECONDS
@@ -58,8 +61,11 @@ def request_body(endpoint: Endpoint, messages: list[dict[str, str]],
 
 async def chat(endpoint: Endpoint, key: str | None, body: dict[str, Any], *,
                remaining: Callable[[], float], log: Log | None = None,
-               retries: int = RETRIES) -> dict[str, Any]:
+               retries: int = RETRIES, network: NetworkSettings | None = None) -> dict[str, Any]:
     """Send ``body``, retrying as described above; the answer as JSON-able data.
+
+    ``network`` is the policy to hold to (``any`` when None); a refusal raises
+    ``NetworkRefused`` at once, never retried.
 
     Returns ``{"content", "model", "finishReason", "usage": {"promptTokens",
     "completionTokens", "totalTokens"}, "latencyMs", "attempts"}`` (``latencyMs``
@@ -74,7 +80,10 @@ async def chat(endpoint: Endpoint, key: str | None, body: dict[str, Any], *,
     total = retries + 1
     started = time.perf_counter()
     limit = endpoint.timeout_seconds
-    async with httpx.AsyncClient(follow_redirects=False, timeout=httpx.Timeout(limit)) as client:
+    network = network or NetworkSettings()
+    netpolicy.check_url(endpoint.url, network)
+    async with httpx.AsyncClient(follow_redirects=False, timeout=httpx.Timeout(limit),
+                                 transport=netpolicy.checked_transport(network)) as client:
         attempt = 0
         while True:
             attempt += 1

@@ -43,8 +43,9 @@ async def test_endpoint(settings: AppSettings, name: str) -> EndpointCheck:
         key = await resolve_key(endpoint)
         answer = await chat(endpoint, key, request_body(endpoint, PROBE_MESSAGES, {"max_tokens": 8}),
                             # a margin, so that the endpoint's own timeout is what stops it
-                            remaining=lambda: deadline - time.monotonic() + 1.0, retries=0)
-    except StepError as exc:  # LlmError, SecretError: their messages say what to check
+                            remaining=lambda: deadline - time.monotonic() + 1.0, retries=0,
+                            network=settings.network)
+    except StepError as exc:  # LlmError, SecretError, NetworkRefused: they say what to check
         return EndpointCheck(name, False, endpoint.shown_url, None, None, str(exc))
     return EndpointCheck(name, True, endpoint.shown_url, answer["model"], answer["latencyMs"],
                          "ok", answer["content"].strip()[:200])

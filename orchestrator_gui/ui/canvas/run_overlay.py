@@ -1,8 +1,8 @@
 """A run drawn over the canvas: glow, status badges, durations and data on the move.
 
 Everything here is view state and never enters the undo history: a badge is
-a child graphics item of the node, the glow a ``QGraphicsDropShadowEffect``
-on ``node.view``, skipped steps are dimmed with the item's opacity, and the
+a child graphics item of the node, the glow a :class:`Glow` item behind
+``node.view``, skipped steps are dimmed with the item's opacity, and the
 moving data is one scene item tracing the edge into the running step. The
 overlay follows a live run (``follow``) or redraws a stored one
 (``show_record``); either way ``step_record(step_id)`` gives the inspector
@@ -11,11 +11,11 @@ what that step received and produced.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath
-from PySide6.QtWidgets import QGraphicsDropShadowEffect, QGraphicsItem, QWidget
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPixmap
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QWidget
 from shiboken6 import isValid
 
 from orchestrator_gui.core.result import RunResult, utc_now
@@ -57,6 +57,7 @@ class StatusBadge(QGraphicsItem):
         self._font.setWeight(QFont.Weight.Bold)
         self._rect = QRectF()
         self.setZValue(5)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # drawn once per change
 
     def set(self, text: str, color: str) -> None:
         self.prepareGeometryChange()
@@ -76,6 +77,58 @@ class StatusBadge(QGraphicsItem):
         painter.setFont(self._font)
         painter.setPen(QColor("#0d1117") if self.color.lightness() > 150 else QColor("#ffffff"))
         painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
+
+
+class Glow(QGraphicsPixmapItem):
+    """A soft halo behind the active node: drawn once per colour, pulsing by opacity.
+
+    Why not a ``QGraphicsDropShadowEffect`` (our first glow): the effect blurs
+    again on every repaint that touches the node, and the data dots moving into
+    it repaint there 30 times a second: ~3 ms a paint, the main cause of the
+    window's timer lateness during runs (docs/benchmarks.md). This one is a
+    pixmap Qt draws in C++, and pulsing only changes its opacity.
+    """
+
+    RADIUS = 24
+    _pixmaps: ClassVar[dict[str, QPixmap]] = {}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.color = ""
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setOffset(-self.RADIUS, -self.RADIUS)
+        self.setVisible(False)
+
+    def show_on(self, item: QGraphicsItem, color: str) -> None:
+        if self.parentItem() is not item:
+            self.setParentItem(item)
+        if color != self.color:
+            self.color = color
+            self.setPixmap(self._halo(color))
+        self.setVisible(True)
+
+    @classmethod
+    def _halo(cls, color: str) -> QPixmap:
+        pixmap = cls._pixmaps.get(color)
+        if pixmap is None:
+            r = cls.RADIUS
+            image = QImage(int(NODE_WIDTH) + 2 * r, int(NODE_HEIGHT) + 2 * r,
+                           QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            layer = QColor(color)
+            layer.setAlphaF(0.05)
+            painter.setBrush(layer)
+            for grow in range(r, 0, -1):  # faint rings that add up towards the node's edge
+                inset = r - grow
+                painter.drawRoundedRect(QRectF(inset, inset, NODE_WIDTH + 2 * grow,
+                                               NODE_HEIGHT + 2 * grow), 8 + grow, 8 + grow)
+            painter.end()
+            pixmap = cls._pixmaps[color] = QPixmap.fromImage(image)
+        return pixmap
 
 
 class DataFlow(QGraphicsItem):
@@ -123,6 +176,7 @@ class RunOverlay(QObject):
         self._dimmed: list[StepNode] = []
         self._flow = DataFlow()
         self._flow.setVisible(False)
+        self.glow = Glow()
         self._glow_phase = 0.0
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
@@ -191,6 +245,13 @@ class RunOverlay(QObject):
                     return dict(step)
         return None
 
+    def glow_color(self, step_id: str) -> str | None:
+        """The colour ``step_id``'s node glows in (``#3fb950``), or None if it does not glow."""
+        node = self._nodes.get(step_id)
+        if node is None or not isValid(self.glow) or not self.glow.isVisible():
+            return None
+        return self.glow.color if self.glow.parentItem() is node.view else None
+
     def status_of(self, step_id: str) -> str | None:
         badge = self._badges.get(step_id)
         return badge.text if badge is not None else None
@@ -256,42 +317,31 @@ class RunOverlay(QObject):
             self._timer.start()
 
     def _set_glow(self, step_id: str | None, status: str) -> None:
-        previous = self._nodes.get(self.active or "")
-        if previous is not None and isValid(previous.view) and step_id != self.active:
-            previous.view.setGraphicsEffect(None)
         self.active = step_id
         node = self._nodes.get(step_id or "")
+        if not isValid(self.glow):  # its node was deleted, and the glow with it
+            self.glow = Glow()
         if node is None or not isValid(node.view):
+            self.glow.setVisible(False)
             return
-        effect = node.view.graphicsEffect()
-        if not isinstance(effect, QGraphicsDropShadowEffect):
-            effect = QGraphicsDropShadowEffect()
-            effect.setOffset(QPointF(0, 0))
-            effect.setBlurRadius(42)
-            node.view.setGraphicsEffect(effect)
-        color = QColor(COLORS.get(status, COLORS["running"]))
-        color.setAlpha(235)
-        effect.setColor(color)
+        self.glow.show_on(node.view, COLORS.get(status, COLORS["running"]))
+        self.glow.setOpacity(1.0)
 
     def _tick(self) -> None:
         if not isValid(self._flow):
             return
         self._flow.phase = (self._flow.phase + FRAME_MS / 900) % 1.0
         self._flow.update()
-        node = self._nodes.get(self.active or "")
-        if node is not None and isValid(node.view):
-            effect = node.view.graphicsEffect()
-            if isinstance(effect, QGraphicsDropShadowEffect):
-                self._glow_phase = (self._glow_phase + FRAME_MS / 1200) % 1.0
-                wave = abs(self._glow_phase * 2 - 1)
-                effect.setBlurRadius(30 + 24 * wave)
-            if self.run is not None and self.active is not None:
-                step = self.run.step(self.active)
-                if step.status == "running" and step.started_at is not None:
-                    elapsed = (utc_now() - step.started_at).total_seconds() * 1000
-                    if elapsed >= 1000:
-                        self._badges[self.active].set(badge_text("running", elapsed),
-                                                      COLORS["running"])
+        if isValid(self.glow) and self.glow.isVisible():
+            self._glow_phase = (self._glow_phase + FRAME_MS / 1200) % 1.0
+            self.glow.setOpacity(0.55 + 0.45 * abs(self._glow_phase * 2 - 1))
+        if self.run is not None and self.active is not None:
+            step = self.run.step(self.active)
+            if step.status == "running" and step.started_at is not None:
+                elapsed = (utc_now() - step.started_at).total_seconds() * 1000
+                if elapsed >= 1000:
+                    self._badges[self.active].set(badge_text("running", elapsed),
+                                                  COLORS["running"])
 
     def _step_duration(self, step_id: str) -> float | None:
         record = self.step_record(step_id)

@@ -1,0 +1,93 @@
+"""What holds the UI thread, by kind: for finding where a timer's lateness comes from.
+
+A p99 alone says *that* the window was late, not *why*. Installed before the
+``QApplication`` exists, :func:`install` counts every stretch of UI-thread
+work longer than ``threshold_ms`` by kind:
+
+- a Qt event delivered by the application (a ``MetaCall`` on the scene is the
+  canvas processing dirty items and painting; ``UpdateRequest`` on a window is
+  a window paint; ``Timer`` on qasync's ``_SimpleTimer`` is asyncio callbacks),
+- an asyncio callback (a run's task waking up: engine step, listeners, slots),
+- a pass of Python's cyclic garbage collector (by generation).
+
+The kinds overlap (an asyncio callback runs inside a qasync ``Timer`` event),
+so read each line on its own. Used by ``bench_run_ui.py --census``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import gc
+import time
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+Counts = collections.Counter[str]
+
+
+class Census:
+    """Stretches of UI-thread work over a threshold, counted and summed by kind."""
+
+    def __init__(self, threshold_ms: float) -> None:
+        self.threshold = threshold_ms / 1000
+        self.count: Counts = collections.Counter()
+        self.seconds: collections.defaultdict[str, float] = collections.defaultdict(float)
+        self.enabled = False
+
+    def add(self, kind: str, seconds: float) -> None:
+        if self.enabled and seconds > self.threshold:
+            self.count[kind] += 1
+            self.seconds[kind] += seconds
+
+    def report(self, top: int = 12) -> str:
+        lines = [f"UI-thread stretches over {self.threshold * 1000:.1f} ms, by kind "
+                 "(count, mean, total):"]
+        for kind, n in self.count.most_common(top):
+            total = self.seconds[kind]
+            lines.append(f"  {kind}: {n} x {total / n * 1000:.1f} ms = {total * 1000:.0f} ms")
+        return "\n".join(lines)
+
+
+def install(threshold_ms: float = 1.5) -> tuple[QApplication, Census]:
+    """A QApplication that times its events, with asyncio and GC timed too."""
+    census = Census(threshold_ms)
+
+    class TimedApplication(QApplication):
+        depth = 0
+
+        def notify(self, receiver: Any, event: Any) -> bool:
+            if TimedApplication.depth:  # only the outermost delivery is one stretch
+                return super().notify(receiver, event)
+            TimedApplication.depth += 1
+            t0 = time.perf_counter()
+            try:
+                return super().notify(receiver, event)
+            finally:
+                TimedApplication.depth -= 1
+                census.add(f"Qt {event.type().name} -> {type(receiver).__name__}",
+                           time.perf_counter() - t0)
+
+    run = asyncio.events.Handle._run
+
+    def timed_run(handle: Any) -> None:
+        t0 = time.perf_counter()
+        run(handle)
+        owner = getattr(handle._callback, "__self__", None)
+        coro = owner.get_coro() if hasattr(owner, "get_coro") else None
+        name = getattr(coro, "__qualname__", None) or getattr(
+            handle._callback, "__qualname__", type(handle._callback).__name__)
+        census.add(f"asyncio {name}", time.perf_counter() - t0)
+
+    asyncio.events.Handle._run = timed_run  # type: ignore[method-assign]
+    started: dict[str, float] = {}
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started["t"] = time.perf_counter()
+        else:
+            census.add(f"gc generation {info['generation']}", time.perf_counter() - started["t"])
+
+    gc.callbacks.append(on_gc)
+    return TimedApplication([]), census
