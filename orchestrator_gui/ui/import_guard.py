@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from shiboken6 import isValid
@@ -30,10 +30,11 @@ from shiboken6 import isValid
 from orchestrator_gui import resources
 from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.atomic import write_atomic
-from orchestrator_gui.core.netpolicy import hosts_contacted
 from orchestrator_gui.core.result import utc_now
 from orchestrator_gui.ui.files import config_dir
-from orchestrator_gui.ui.hosts_dialog import HostsDialog
+
+if TYPE_CHECKING:
+    from orchestrator_gui.ui.hosts_dialog import HostsDialog
 
 FILENAME = "imported-experiments.json"
 Rerun = Callable[[dict[str, Any]], object]
@@ -83,6 +84,14 @@ def is_shipped(path: str | Path) -> bool:
         return Path(path).resolve().parent == resources.path("examples").resolve()
     except OSError:
         return False
+
+
+def hosts_contacted(experiment: Any, settings: Any) -> list[str]:
+    """``netpolicy.hosts_contacted``, imported when first needed: it brings httpx
+    (~0.1 s of start-up), which showing the window does not need."""
+    from orchestrator_gui.core.netpolicy import hosts_contacted as contacted
+
+    return contacted(experiment, settings)
 
 
 def dry_run_hosts(experiment: Any, settings: Any) -> list[str]:
@@ -140,6 +149,8 @@ class ImportGuard(QObject):
             return self.dialog
         controller = getattr(self.window, "settings_controller", None)
         settings = controller.settings if controller is not None else None
+        from orchestrator_gui.ui.hosts_dialog import HostsDialog
+
         all_hosts = hosts_contacted(experiment, settings)
         dialog = HostsDialog(experiment.name, entry.get("file") or "a file", all_hosts,
                              dry_run_hosts(experiment, settings), settings, self.window,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
@@ -25,9 +25,11 @@ from orchestrator_gui.core.engine import Engine, RunHandle
 from orchestrator_gui.core.errors import ExperimentError, InputError
 from orchestrator_gui.core.events import RunFinished
 from orchestrator_gui.core.result import RunResult
-from orchestrator_gui.store.background import BackgroundRecorder
 from orchestrator_gui.ui.bridge import RunBridge
 from orchestrator_gui.ui.store_writer import StoreWriter
+
+if TYPE_CHECKING:
+    from orchestrator_gui.store.background import BackgroundRecorder
 
 log = logging.getLogger(__name__)
 

@@ -103,7 +103,8 @@ class RunExperience(QObject):
         self.canvas.selection_changed.connect(self._inspect)
         self.replay.canvas.selection_changed.connect(self._inspect)
         self.canvas.changed.connect(self._on_canvas_changed)
-        self.reload_presets()
+        # presets are stored data: read once the main window is on screen
+        getattr(window, "after_first_paint", lambda work: work())(self.reload_presets)
         self._on_canvas_changed()
 
     def close(self, timeout: float | None = None) -> bool:

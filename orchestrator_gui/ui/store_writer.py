@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from orchestrator_gui.core.events import RunFinished, RunQueued, RunStarted
-from orchestrator_gui.store.background import BackgroundRecorder
+
+if TYPE_CHECKING:
+    from orchestrator_gui.store.background import BackgroundRecorder
 
 GC_INTERVAL_MS = 100
 FULL_EVERY_S = 60.0
@@ -94,6 +96,8 @@ class StoreWriter(QObject):
         """The recorder writing to ``store``; a new one (the old drained) if it changed."""
         if self.recorder is None or self.recorder.store is not store or self.recorder.closed:
             self.close()
+            from orchestrator_gui.store.background import BackgroundRecorder
+
             MainThreadGC.acquire()  # before the thread exists
             self.recorder = BackgroundRecorder(store, on_written=self._on_written,
                                                on_error=self._on_error)

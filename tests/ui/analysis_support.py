@@ -50,6 +50,7 @@ def main_window(qtbot: Any, qloop: Any, qapp: Any) -> Iterator[MainWindow]:
     win.ask_unsaved = lambda: "discard"  # type: ignore[method-assign]
     win.open_experiment(load_experiment(RISK, registry=win.registry), path=Path(RISK))
     win.show()
+    qtbot.waitUntil(lambda: win.started)  # presets and history are read after the first paint
     yield win
     win.run_experience.controller.cancel_all()
     job = win.analysis.job

@@ -16,15 +16,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import httpx
-
-from orchestrator_gui.core import http, jsonio, netpolicy
+from orchestrator_gui.core import http, jsonio
 from orchestrator_gui.core.llm.endpoints import Endpoint
 from orchestrator_gui.core.llm.errors import LlmError
 from orchestrator_gui.core.redact import scrub
 from orchestrator_gui.core.settings import NetworkSettings
+
+if TYPE_CHECKING:  # httpx is imported where a request is made (start-up: docs/benchmarks.md)
+    import httpx
 
 RETRIES = 2
 BACKOFF_BASE_SECONDS = http.BACKOFF_BASE_SECONDS
@@ -81,6 +82,10 @@ async def chat(endpoint: Endpoint, key: str | None, body: dict[str, Any], *,
     started = time.perf_counter()
     limit = endpoint.timeout_seconds
     network = network or NetworkSettings()
+    import httpx  # here, not at the top: the app's start does not need the network stack
+
+    from orchestrator_gui.core import netpolicy
+
     netpolicy.check_url(endpoint.url, network)
     async with httpx.AsyncClient(follow_redirects=False, timeout=httpx.Timeout(limit),
                                  transport=netpolicy.checked_transport(network)) as client:
@@ -131,6 +136,8 @@ def _failed(endpoint: Endpoint, attempts: int, problem: str) -> str:
 
 
 def _describe(exc: BaseException, limit: float) -> str:
+    import httpx
+
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return f"no answer within {limit:g} s (the endpoint's timeoutSeconds)"
     if isinstance(exc, httpx.ConnectError):

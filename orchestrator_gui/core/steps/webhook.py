@@ -34,12 +34,11 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
 from pydantic import Field, field_validator
 
-from orchestrator_gui.core import http, jsonio, netpolicy
+from orchestrator_gui.core import http, jsonio
 from orchestrator_gui.core.context import StepContext
 from orchestrator_gui.core.document import Step
 from orchestrator_gui.core.errors import SecretError, WebhookError
@@ -52,6 +51,9 @@ from orchestrator_gui.core.redact import (
 )
 from orchestrator_gui.core.registry import StepConfig, StepType
 from orchestrator_gui.core.secrets import check_references, resolve
+
+if TYPE_CHECKING:  # httpx is imported where a request is made (start-up: docs/benchmarks.md)
+    import httpx
 
 RESPONSE_CAP_BYTES = 64 * 1024
 BACKOFF_BASE_SECONDS = 0.5
@@ -91,6 +93,8 @@ class WebhookConfig(StepConfig):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
+        import httpx  # here, not at the top: the app's start does not need the network stack
+
         try:
             url = httpx.URL(value)
         except httpx.InvalidURL as exc:
@@ -154,6 +158,8 @@ async def _resolve_headers(templates: dict[str, str]) -> tuple[dict[str, str], l
 
 
 def _describe(exc: BaseException, limit: float) -> str:
+    import httpx
+
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return f"timed out after {limit:g} s (the webhook's timeoutSeconds)"
     detail = str(exc)
@@ -199,6 +205,8 @@ async def handle_webhook(step: Step, ctx: StepContext) -> dict[str, Any]:
             "body": None if body is None else jsonio.loads_trusted(body),
         }}
         return output
+    from orchestrator_gui.core import netpolicy
+
     netpolicy.check_url(cfg.url, ctx.settings.network)
 
     async def send() -> dict[str, Any]:
@@ -231,6 +239,10 @@ class _Call:
         self.shown_headers = ", ".join(f"{k}: {v}" for k, v in shown.items())
 
     async def run(self) -> dict[str, Any]:
+        import httpx
+
+        from orchestrator_gui.core import netpolicy
+
         cfg, log = self.cfg, self.ctx.log
         total = cfg.retries + 1
         started = time.perf_counter()
