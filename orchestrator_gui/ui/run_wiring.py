@@ -57,8 +57,8 @@ class RunExperience(QObject):
         self.history = HistoryPanel(window.store)
         self.inspector = Inspector()
         self.log_panel = LogPanel()
-        self.replay = ReplayView(window.registry)
-        self.replay_overlay = RunOverlay(self.replay.canvas, None, self)
+        self._replay: ReplayView | None = None  # built when a run is first shown on an old version
+        self._replay_overlay: RunOverlay | None = None
         self.progress = QLabel("Ready")
         self.progress.setObjectName("runProgress")
         self.progress.setAccessibleName("Run progress")
@@ -67,7 +67,6 @@ class RunExperience(QObject):
         self.stack = QStackedWidget(window)
         self.stack.setObjectName("centreStack")
         self.stack.addWidget(window.takeCentralWidget())
-        self.stack.addWidget(self.replay)
         window.setCentralWidget(self.stack)
         simulator_dock = window.add_panel("simulatorDock", "Simulator", self.simulator,
                                           Area.LeftDockWidgetArea)
@@ -99,9 +98,7 @@ class RunExperience(QObject):
         self.history.run_selected.connect(self.show_run)
         self.history.run_again.connect(self.run_again)
         self.history.run_deleted.connect(lambda _id: self.show_live())
-        self.replay.back_requested.connect(self.show_live)
         self.canvas.selection_changed.connect(self._inspect)
-        self.replay.canvas.selection_changed.connect(self._inspect)
         self.canvas.changed.connect(self._on_canvas_changed)
         # presets are stored data: read once the main window is on screen
         getattr(window, "after_first_paint", lambda work: work())(self.reload_presets)
@@ -110,6 +107,24 @@ class RunExperience(QObject):
     def close(self, timeout: float | None = None) -> bool:
         """Write all queued history and stop the writer thread (before the store closes)."""
         return self.controller.close(timeout)
+
+    @property
+    def replay(self) -> ReplayView:
+        """The canvas for a run's own version of the experiment; built on first use
+        (a second NodeGraphQt graph, ~35 ms that the window's start does not need)."""
+        if self._replay is None:
+            self._replay = ReplayView(self.window.registry)
+            self._replay_overlay = RunOverlay(self._replay.canvas, None, self)
+            self.stack.addWidget(self._replay)
+            self._replay.back_requested.connect(self.show_live)
+            self._replay.canvas.selection_changed.connect(self._inspect)
+        return self._replay
+
+    @property
+    def replay_overlay(self) -> RunOverlay:
+        self.replay  # noqa: B018 (builds it)
+        assert self._replay_overlay is not None
+        return self._replay_overlay
 
     # --- commands -------------------------------------------------------------------
 
@@ -186,7 +201,8 @@ class RunExperience(QObject):
 
     @property
     def shown_overlay(self) -> RunOverlay:
-        return self.replay_overlay if self.stack.currentWidget() is self.replay else self.overlay
+        replaying = self._replay is not None and self.stack.currentWidget() is self._replay
+        return self.replay_overlay if replaying else self.overlay
 
     def _on_focus(self, run: Any) -> None:
         if run is not None and run.experiment_id == self._experiment_id:

@@ -96,3 +96,19 @@ def test_compare_with_picks_any_other_run_and_input_changes_show_by_path(
     assert run_paths["~ riskScore"].text(3) == "0.9"
     assert "~ email" in run_paths
     assert main_window.analysis.marks[0].step_id == "input-1"  # the input already differed
+
+
+def test_the_divergence_is_marked_on_the_old_version_when_that_is_on_screen(
+        main_window: Any, qtbot: Any) -> None:
+    run_preset(qtbot, main_window, "High Risk")
+    set_threshold(main_window, 0.95)
+    run_preset(qtbot, main_window, "High Risk")
+    set_threshold(main_window, 0.5)  # both runs are now of earlier versions
+    ex = main_window.run_experience
+    select_rows(qtbot, main_window, 0, 1)
+    menu_action(main_window, 0, "compareSelected").trigger()
+    assert ex.stack.currentWidget() is ex.replay  # the newer run, drawn on its own version
+    on_replay = [m for m in main_window.analysis.marks if m.canvas is ex.replay.canvas]
+    assert len(on_replay) == 1 and on_replay[0].step_id == "ai-1"
+    assert on_replay[0].visible_text == "≠ first divergence: config, output"
+    assert main_window.analysis.marks[0].visible_text is None  # not on the hidden editor

@@ -50,8 +50,8 @@ class Analysis(QObject):
         if neighbour is not None:
             window.tabifyDockWidget(neighbour, self.dock)
         self.dock.hide()
-        self.marks = [DivergenceMark(self.experience.canvas),
-                      DivergenceMark(self.experience.replay.canvas)]
+        # one per canvas shown (the editor's first; the old-version canvas's when it exists)
+        self.marks = [DivergenceMark(self.experience.canvas)]
         self.suite_window: SuiteWindow | None = None
         self.sweep_dialog: SweepDialog | None = None
         self.job: Job | None = None
@@ -139,9 +139,11 @@ class Analysis(QObject):
         self._clear_marks()
         if isinstance(divergence, tuple):
             shown = self.experience.shown_overlay.canvas
-            for mark in self.marks:
-                if mark.canvas is shown:
-                    mark.show(*divergence)
+            mark = next((m for m in self.marks if m.canvas is shown), None)
+            if mark is None:
+                mark = DivergenceMark(shown)
+                self.marks.append(mark)
+            mark.show(*divergence)
 
     def _clear_marks(self) -> None:
         for mark in self.marks:
