@@ -133,3 +133,53 @@ def test_run_again_repeats_the_input_and_delete_removes_the_run(app_window: Any,
     ex.history.delete_button.click()
     assert [r.run_id for r in store.list_runs("exp-test")] == [runs[1].run_id]
     assert table.model().rowCount() == 1
+
+
+SLOW = [("start", "input", {}), ("wait", "sleep", {"seconds": 0.4})]
+
+
+def test_runs_going_show_in_place_without_reading_the_store_again(
+        app_window: Any, qtbot: Any, registry: Any, store: Any, monkeypatch: Any) -> None:
+    app_window.canvas.load(experiment(registry, SLOW))
+    ex = experience(app_window)
+    table = ex.history.table
+    run_presets(qtbot, app_window, "Happy Path")
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
+    click_row(qtbot, table, 0)  # the user looks at the finished run
+    finished = ex.history.selected_run_id()
+    reads: list[str] = []
+    list_runs = store.list_runs
+    monkeypatch.setattr(store, "list_runs", lambda *a, **k: reads.append("read") or list_runs(
+        *a, **k))
+
+    ex.simulator.choose_preset("High Risk")
+    going = [ex.run({"input": {"riskScore": 0.9}, "scenario": f"Load {i}", "dry_run": False})
+             for i in range(3)]
+    assert all(r is not None for r in going)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 4, timeout=5000)
+    # the new runs on top, shown running while they go, the user's row still selected
+    assert [cell(table, r, 2) for r in range(3)] == ["running"] * 3
+    assert sorted(cell(table, r, 1) for r in range(3)) == ["Load 0", "Load 1", "Load 2"]
+    assert ex.history.selected_run_id() == finished
+    wait_finished(qtbot, app_window)
+    qtbot.waitUntil(lambda: [cell(table, r, 2) for r in range(3)] == ["success"] * 3,
+                    timeout=5000)
+    assert all(cell(table, r, 3).endswith("ms") for r in range(3))
+    assert ex.history.count_label.text() == "4 runs"
+    assert ex.history.selected_run_id() == finished
+    assert reads == []  # no query on the UI thread while the runs went
+    # what the store lists afterwards is what the panel showed
+    shown = [table.model().run_at(r) for r in range(4)]
+    assert [(r.run_id, r.status) for r in shown] == [
+        (r.run_id, r.status) for r in list_runs("exp-test")]
+
+
+def test_under_a_status_filter_a_run_not_matching_it_does_not_appear(
+        app_window: Any, qtbot: Any, registry: Any) -> None:
+    app_window.canvas.load(experiment(registry, GATED))
+    ex = experience(app_window)
+    ex.history.status_filter.setCurrentIndex(ex.history.status_filter.findData("filtered"))
+    run_presets(qtbot, app_window, "Happy Path", "High Risk")  # a success, then a filtered
+    table = ex.history.table
+    qtbot.waitUntil(lambda: cell(table, 0, 1) == "High Risk", timeout=5000)
+    assert table.model().rowCount() == 1 and ex.history.count_label.text() == "1 run"

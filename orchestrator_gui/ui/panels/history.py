@@ -53,6 +53,22 @@ def format_duration(ms: float | None) -> str:
     return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
 
 
+def _newer(listed: RunSummary, run: RunSummary) -> bool:
+    """Whether ``listed`` stays above ``run`` (started later; ties: the new run on top)."""
+    if listed.started_at is None or run.started_at is None:
+        return run.started_at is None and listed.started_at is not None
+    return listed.started_at > run.started_at
+
+
+def summary_of(result: Any) -> RunSummary:
+    """A live run as the store lists it (its start is when it was queued until it starts)."""
+    from orchestrator_gui.store.models import RunSummary  # loaded by now: the run was stored
+
+    return RunSummary(result.run_id, result.experiment_id, result.experiment_name,
+                      result.scenario, result.status, result.started_at or result.queued_at,
+                      result.finished_at, result.duration_ms, bool(result.dry_run))
+
+
 class RunTableModel(QAbstractTableModel):
     """Runs as rows: time, scenario, status, duration; ``run_at(row)`` gives the summary."""
 
@@ -65,6 +81,30 @@ class RunTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.runs = list(runs)
         self.endResetModel()
+
+    def upsert(self, run: RunSummary, limit: int = MAX_ROWS) -> None:
+        """Show ``run`` without re-reading the store: its row changes in place, or it goes
+        where the store's order (newest start first) puts it, the oldest beyond ``limit``
+        dropped. One row repainted instead of the whole table."""
+        row = self.row_of(run.run_id)
+        if row >= 0 and self.runs[row].started_at == run.started_at:
+            self.runs[row] = run
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1), [])
+            return
+        if row >= 0:  # a queued run has started: its place in the order moves
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.runs[row]
+            self.endRemoveRows()
+        at = next((i for i, r in enumerate(self.runs) if not _newer(r, run)), len(self.runs))
+        if at >= limit:
+            return
+        self.beginInsertRows(QModelIndex(), at, at)
+        self.runs.insert(at, run)
+        self.endInsertRows()
+        if len(self.runs) > limit:
+            self.beginRemoveRows(QModelIndex(), limit, len(self.runs) - 1)
+            del self.runs[limit:]
+            self.endRemoveRows()
 
     def run_at(self, row: int) -> RunSummary | None:
         return self.runs[row] if 0 <= row < len(self.runs) else None
@@ -204,7 +244,7 @@ class HistoryPanel(QWidget):
             runs = store.list_runs(self.experiment_id, limit=MAX_ROWS,
                                    status=self.status_filter.currentData())
         self.model.set_runs(runs)
-        self.count_label.setText(f"{len(runs)} run{'s' * (len(runs) != 1)}")
+        self._show_count()
         if selected is not None and (row := self.model.row_of(selected)) >= 0:
             self.table.selectionModel().blockSignals(True)
             self.table.selectRow(row)
@@ -216,10 +256,23 @@ class HistoryPanel(QWidget):
         self._refresh_timer.start()
 
     def on_run_stored(self, event: Any) -> None:
-        """A run's row was written (queued, started or ended): refresh if it is one of ours."""
+        """A run's row was written (queued, started or ended): if it is one of ours, its row
+        is shown from the event; under a status filter the list is read again (coalesced).
+
+        Why not always read again: a refresh is a query and a repaint of the whole table on
+        the UI thread, ~10 ms while ten runs are going (docs/benchmarks.md, issue 5)."""
         result = getattr(event, "result", None)
-        if result is not None and result.experiment_id == self.experiment_id:
+        if result is None or result.experiment_id != self.experiment_id:
+            return
+        if self.held or self.status_filter.currentData() is not None:
             self.refresh_soon()
+            return
+        self.model.upsert(summary_of(result))
+        self._show_count()
+
+    def _show_count(self) -> None:
+        count = self.model.rowCount()
+        self.count_label.setText(f"{count} run{'s' * (count != 1)}")
 
     def selected_run_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
