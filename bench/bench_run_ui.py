@@ -1,11 +1,14 @@
 """Run-experience speed: timer lateness under load, marking cost, history with 1,000 runs.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_run_ui.py [--timer-only] [--profile] [--census]
+        [--without PART[,PART...]]
 
 ``--timer-only`` runs part 1 alone; ``--profile`` also prints a cProfile of the
 UI thread during the loaded phases of part 1 (where the lateness comes from);
 ``--census`` counts the UI thread's stretches of work over 1.5 ms by kind
-(Qt event, asyncio callback, GC pass) during those phases (bench/ui_census.py).
+(Qt event, asyncio callback, GC pass) during those phases (bench/ui_census.py);
+``--without`` switches parts of the window's reactions to runs off (marks, log,
+history, ... or ``ui`` for all; bench/ui_ablation.py) to see which makes it late.
 
 1. A 16 ms QTimer's p99 lateness while 10 runs of 50 steps go at once (the
    window following one of them), against the same timer idle, same process;
@@ -233,6 +236,11 @@ async def main_async(window: Any, store: Store, census: Any = None) -> list[str]
 
 
 def main() -> int:
+    if "--without" in sys.argv:
+        from bench.ui_ablation import switch_off
+
+        spec = sys.argv[sys.argv.index("--without") + 1]
+        print("switched off:", ", ".join(switch_off(spec)))
     census = None
     if "--census" in sys.argv:
         from bench.ui_census import install
