@@ -39,9 +39,7 @@ def example_documents() -> list[dict[str, Any]]:
 
 @functools.cache
 def _builtin_presets() -> tuple[Preset, ...]:
-    data = jsonio.parse_json(resources.path("presets.json").read_bytes(), what="presets.json")
-    return tuple(Preset(name=item["name"], input=item["input"], builtin=True)
-                 for item in data["presets"])
+    return tuple(Preset(name=name, input=data, builtin=True) for name, data in resources.presets())
 
 
 def builtin_presets() -> list[Preset]:

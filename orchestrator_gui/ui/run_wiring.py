@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget
 
+from orchestrator_gui import resources
 from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.engine import Engine
 from orchestrator_gui.core.errors import ExperimentError
@@ -100,7 +101,8 @@ class RunExperience(QObject):
         self.history.run_deleted.connect(lambda _id: self.show_live())
         self.canvas.selection_changed.connect(self._inspect)
         self.canvas.changed.connect(self._on_canvas_changed)
-        # presets are stored data: read once the main window is on screen
+        # the built-in presets at once; with the user's own (stored data) once the window shows
+        self.simulator.set_presets(resources.presets())
         getattr(window, "after_first_paint", lambda work: work())(self.reload_presets)
         self._on_canvas_changed()
 

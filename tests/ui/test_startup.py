@@ -29,6 +29,7 @@ def started(qtbot: QtBot) -> Iterator[MainWindow]:
     result = asyncio.run(run_experiment(experiment, {"riskScore": 0.2}, "Happy Path",
                                         store=store))
     assert result.status == "success"
+    store.save_preset("My Edge Case", {"riskScore": 0.5})
     store.close()
     window = gui_app.build_window(None)
     qtbot.addWidget(window)
@@ -64,3 +65,19 @@ def test_the_compare_panel_opened_from_the_view_menu_shows_the_comparison_view(
     view = dock.widget()
     qtbot.waitUntil(view.isVisible)
     assert started.analysis.view is view  # type: ignore[attr-defined]
+
+
+def test_the_built_in_presets_are_offered_at_once_and_the_users_own_once_shown(
+        qtbot: QtBot, started: MainWindow) -> None:
+    simulator = started.run_experience.simulator  # type: ignore[attr-defined]
+    picker = simulator.preset_picker
+    names = [picker.itemText(i) for i in range(picker.count())]
+    assert names == ["Happy Path", "High Risk", "GDPR Sensitive"] and not started.started
+    simulator.choose_preset("High Risk")  # usable before the store is read
+    assert simulator.input["riskScore"] == 0.9
+
+    started.show()
+    qtbot.waitUntil(lambda: started.started)
+    names = [picker.itemText(i) for i in range(picker.count())]
+    assert names == ["Happy Path", "High Risk", "GDPR Sensitive", "My Edge Case"]
+    assert picker.currentText() == "High Risk"  # the choice made meanwhile is kept
