@@ -13,6 +13,7 @@ from typing import Any
 
 from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.result import RunResult, StepResult, iso
+from orchestrator_gui.store.models import RunSummary
 
 
 def stamp(moment: datetime | None) -> str | None:
@@ -70,11 +71,23 @@ def step_values(run_id: str, position: int, step: StepResult) -> dict[str, Any]:
     }
 
 
+def listed_start(result: RunResult) -> datetime:
+    """A run's start as history stores and orders it: when it was queued, until it starts."""
+    return result.started_at or result.queued_at
+
+
+def run_summary(result: RunResult) -> RunSummary:
+    """A live run as ``list_runs`` would list it once its latest event is written."""
+    return RunSummary(result.run_id, result.experiment_id, result.experiment_name,
+                      result.scenario, result.status, listed_start(result), result.finished_at,
+                      result.duration_ms, bool(result.dry_run))
+
+
 def run_values(result: RunResult) -> dict[str, Any]:
     """The ``runs`` columns that change over a run's life."""
     return {
         "status": result.status,
-        "started_at": stamp(result.started_at or result.queued_at),
+        "started_at": stamp(listed_start(result)),
         "finished_at": stamp(result.finished_at),
         "duration_ms": result.duration_ms,
         "output": text_of(result.output_json),

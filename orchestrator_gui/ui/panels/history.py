@@ -60,15 +60,6 @@ def _newer(listed: RunSummary, run: RunSummary) -> bool:
     return listed.started_at > run.started_at
 
 
-def summary_of(result: Any) -> RunSummary:
-    """A live run as the store lists it (its start is when it was queued until it starts)."""
-    from orchestrator_gui.store.models import RunSummary  # loaded by now: the run was stored
-
-    return RunSummary(result.run_id, result.experiment_id, result.experiment_name,
-                      result.scenario, result.status, result.started_at or result.queued_at,
-                      result.finished_at, result.duration_ms, bool(result.dry_run))
-
-
 class RunTableModel(QAbstractTableModel):
     """Runs as rows: time, scenario, status, duration; ``run_at(row)`` gives the summary."""
 
@@ -267,7 +258,9 @@ class HistoryPanel(QWidget):
         if self.held or self.status_filter.currentData() is not None:
             self.refresh_soon()
             return
-        self.model.upsert(summary_of(result))
+        from orchestrator_gui.store.records import run_summary  # loaded: the run was stored
+
+        self.model.upsert(run_summary(result))
         self._show_count()
 
     def _show_count(self) -> None:
