@@ -11,11 +11,17 @@ what that step received and produced.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPixmap
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPixmapItem, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+)
 from shiboken6 import isValid
 
 from orchestrator_gui.core.result import RunResult, utc_now
@@ -45,38 +51,69 @@ def badge_text(status: str, duration_ms: float | None) -> str:
     return f"{mark} {label}{took}".replace("  ", " ").strip()
 
 
-class StatusBadge(QGraphicsItem):
-    """A pill on the node's lower edge: status mark, word and duration."""
+class StatusBadge(QGraphicsPixmapItem):
+    """A pill on the node's lower edge: status mark, word and duration.
+
+    Drawn once per text and colour into a pixmap that Qt paints in C++. Why not a
+    Python ``paint``/``boundingRect`` (our first badge): Qt calls an item's Python
+    methods back on every repaint near it, wrapping painter, option and widget
+    each time, and with a badge on every node that was most of the cost of a
+    canvas repaint while runs go (docs/benchmarks.md, issue 5).
+    """
+
+    SCALE = 2  # pixels per unit: crisp up to 200 % zoom
+    CACHE = 256
+    _pills: ClassVar[OrderedDict[tuple[str, str], QPixmap]] = OrderedDict()
 
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
         self.text = ""
         self.color = QColor(COLORS["pending"])
-        self._font = QFont()
-        self._font.setPointSizeF(8.0)
-        self._font.setWeight(QFont.Weight.Bold)
-        self._rect = QRectF()
         self.setZValue(5)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # drawn once per change
+        self.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
+        self.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go to the node
 
     def set(self, text: str, color: str) -> None:
-        self.prepareGeometryChange()
+        if text == self.text and QColor(color) == self.color and not self.pixmap().isNull():
+            return
         self.text, self.color = text, QColor(color)
-        width = QFontMetricsF(self._font).horizontalAdvance(text) + 16
-        self._rect = QRectF(NODE_WIDTH - width - 12, NODE_HEIGHT - 10, width, 20)
-        self.update()
+        pixmap = self._pill(text, color)
+        self.setPixmap(pixmap)
+        width = pixmap.width() / self.SCALE
+        self.setOffset(NODE_WIDTH - width - 11, NODE_HEIGHT - 11)
 
-    def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-1, -1, 1, 1)
-
-    def paint(self, painter: QPainter, option: Any, widget: QWidget | None = None) -> None:
+    @classmethod
+    def _pill(cls, text: str, color: str) -> QPixmap:
+        key = (text, color)
+        pixmap = cls._pills.get(key)
+        if pixmap is not None:
+            cls._pills.move_to_end(key)
+            return pixmap
+        font = QFont()
+        font.setPointSizeF(8.0)
+        font.setWeight(QFont.Weight.Bold)
+        width = QFontMetricsF(font).horizontalAdvance(text) + 16
+        image = QImage(round((width + 2) * cls.SCALE), 22 * cls.SCALE,
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(cls.SCALE)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        fill = QColor(color)
+        rect = QRectF(1, 1, width, 20)
         painter.setPen(QColor("#181b21"))
-        painter.setBrush(self.color)
-        painter.drawRoundedRect(self._rect, 10, 10)
-        painter.setFont(self._font)
-        painter.setPen(QColor("#0d1117") if self.color.lightness() > 150 else QColor("#ffffff"))
-        painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self.text)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(rect, 10, 10)
+        painter.setFont(font)
+        painter.setPen(QColor("#0d1117") if fill.lightness() > 150 else QColor("#ffffff"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        pixmap = cls._pills[key] = QPixmap.fromImage(image)
+        if len(cls._pills) > cls.CACHE:
+            cls._pills.popitem(last=False)
+        return pixmap
 
 
 class Glow(QGraphicsPixmapItem):
@@ -131,34 +168,48 @@ class Glow(QGraphicsPixmapItem):
         return pixmap
 
 
-class DataFlow(QGraphicsItem):
-    """Dots travelling along the edge into the running step: data on its way."""
+class DataFlow(QGraphicsRectItem):
+    """Dots travelling along the edge into the running step: data on its way.
+
+    Three ellipse items that Qt paints, moved along the edge's path each frame;
+    the item itself draws nothing. (A Python ``paint`` here was called back, with
+    its arguments wrapped, 30 times a second while a run goes.)
+    """
+
+    DOTS = 3
 
     def __init__(self) -> None:
         super().__init__()
         self.path = QPainterPath()
         self.phase = 0.0
         self.color = QColor(COLORS["running"])
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setZValue(3)
+        self.dots: list[QGraphicsEllipseItem] = []
+        for _ in range(self.DOTS):
+            dot = QGraphicsEllipseItem(-4.5, -4.5, 9.0, 9.0, self)
+            dot.setPen(Qt.PenStyle.NoPen)
+            dot.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.dots.append(dot)
 
     def set_path(self, path: QPainterPath) -> None:
-        self.prepareGeometryChange()
         self.path = path
+        self.move_on(0.0)
 
-    def boundingRect(self) -> QRectF:
-        return self.path.boundingRect().adjusted(-8, -8, 8, 8)
-
-    def paint(self, painter: QPainter, option: Any, widget: QWidget | None = None) -> None:
-        if self.path.isEmpty():
-            return
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        for k in range(3):
-            t = (self.phase + k / 3) % 1.0
+    def move_on(self, fraction: float) -> None:
+        """Advance the dots by ``fraction`` of the edge's length."""
+        self.phase = (self.phase + fraction) % 1.0
+        empty = self.path.isEmpty()
+        for k, dot in enumerate(self.dots):
+            dot.setVisible(not empty)
+            if empty:
+                continue
+            t = (self.phase + k / self.DOTS) % 1.0
             color = QColor(self.color)
             color.setAlphaF(0.35 + 0.65 * t)
-            painter.setBrush(color)
-            painter.drawEllipse(self.path.pointAtPercent(t), 4.5, 4.5)
+            dot.setBrush(color)
+            dot.setPos(self.path.pointAtPercent(t))
 
 
 class RunOverlay(QObject):
@@ -308,8 +359,8 @@ class RunOverlay(QObject):
                 self._flow = DataFlow()
             if self._flow.scene() is None and pipe.scene() is not None:
                 pipe.scene().addItem(self._flow)
-            self._flow.set_path(pipe.mapToScene(pipe.path()))
             self._flow.color = QColor(COLORS["running"])
+            self._flow.set_path(pipe.mapToScene(pipe.path()))
             self._flow.setVisible(True)
         elif isValid(self._flow):
             self._flow.setVisible(False)
@@ -330,8 +381,7 @@ class RunOverlay(QObject):
     def _tick(self) -> None:
         if not isValid(self._flow):
             return
-        self._flow.phase = (self._flow.phase + FRAME_MS / 900) % 1.0
-        self._flow.update()
+        self._flow.move_on(FRAME_MS / 900)
         if isValid(self.glow) and self.glow.isVisible():
             self._glow_phase = (self._glow_phase + FRAME_MS / 1200) % 1.0
             self.glow.setOpacity(0.55 + 0.45 * abs(self._glow_phase * 2 - 1))
