@@ -34,19 +34,25 @@ class Census:
         self.threshold = threshold_ms / 1000
         self.count: Counts = collections.Counter()
         self.seconds: collections.defaultdict[str, float] = collections.defaultdict(float)
+        self.excess: collections.defaultdict[str, float] = collections.defaultdict(float)
         self.enabled = False
 
     def add(self, kind: str, seconds: float) -> None:
         if self.enabled and seconds > self.threshold:
             self.count[kind] += 1
             self.seconds[kind] += seconds
+            self.excess[kind] += seconds - self.threshold
 
     def report(self, top: int = 12) -> str:
-        lines = [f"UI-thread stretches over {self.threshold * 1000:.1f} ms, by kind "
-                 "(count, mean, total):"]
+        limit = self.threshold * 1000
+        lines = [f"UI-thread stretches over {limit:.1f} ms, by kind (count, mean, total, "
+                 f"time beyond {limit:.1f} ms; a timer due in that time is late by more):",
+                 f"  all: {sum(self.count.values())} stretches, "
+                 f"{sum(self.excess.values()) * 1000:.0f} ms beyond {limit:.1f} ms"]
         for kind, n in self.count.most_common(top):
             total = self.seconds[kind]
-            lines.append(f"  {kind}: {n} x {total / n * 1000:.1f} ms = {total * 1000:.0f} ms")
+            lines.append(f"  {kind}: {n} x {total / n * 1000:.1f} ms = {total * 1000:.0f} ms, "
+                         f"{self.excess[kind] * 1000:.0f} ms beyond")
         return "\n".join(lines)
 
 
