@@ -51,8 +51,13 @@ def from_json(value: str | None) -> Any:
     return None if value is None else jsonio.loads_trusted(value)
 
 
+STEP_COLUMNS = ("run_id", "position", "step_id", "type", "name", "status", "started_at",
+                "finished_at", "duration_ms", "input", "output", "error", "logs", "extra")
+
+
 def step_values(run_id: str, position: int, step: StepResult) -> dict[str, Any]:
-    """A ``step_runs`` row for ``step`` (its input/output are already JSON bytes)."""
+    """A ``step_runs`` row for ``step`` (its input/output are already JSON bytes); its keys
+    are ``STEP_COLUMNS``, the hot insert's named parameters."""
     return {
         "run_id": run_id,
         "position": position,

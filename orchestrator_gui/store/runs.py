@@ -26,7 +26,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, text, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from orchestrator_gui.core.events import RunFinished, RunQueued, RunStarted, StepFinished
@@ -42,11 +41,35 @@ PRUNE_CHUNK = 200
 LIVE = ("running", "queued")
 # Core (table) inserts, not ORM ones: the ORM's bulk path costs ~0.4 ms per step here.
 _STEP_INSERT = insert(StepRunRow.__table__).prefix_with("OR REPLACE")  # type: ignore[attr-defined]
+# The hot write, a finished step's row, goes to the driver's own executemany: through
+# SQLAlchemy's Core the same insert kept the writer thread in Python ~1 ms a batch, holding
+# the GIL the UI thread needs for every Python call Qt makes back (docs/benchmarks.md).
+_STEP_SQL = "INSERT OR REPLACE INTO step_runs ({}) VALUES ({})".format(
+    ", ".join(records.STEP_COLUMNS), ", ".join(f":{c}" for c in records.STEP_COLUMNS))
 _SUMMARY_COLUMNS: list[Any] = [col(c) for c in (
     RunRow.run_id, RunRow.experiment_id, RunRow.experiment_name, RunRow.scenario, RunRow.status,
     RunRow.started_at, RunRow.finished_at, RunRow.duration_ms, RunRow.dry_run)]
 _MUTABLE = ("status", "started_at", "finished_at", "duration_ms", "output", "error")
 
+
+
+@functools.cache
+def _run_upsert_sql(columns: tuple[str, ...]) -> str:
+    """Insert a run's row, or update its changing columns (``_MUTABLE``) if it exists. Plain
+    SQL on the driver for the reason of ``_STEP_SQL``: SQLAlchemy built and hashed a new
+    statement for every run's start and end, ~3 ms of Python on the writer thread."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _MUTABLE)
+    return (f"INSERT INTO runs ({', '.join(columns)}) "
+            f"VALUES ({', '.join(f':{c}' for c in columns)}) "
+            f"ON CONFLICT (run_id) DO UPDATE SET {updates}")
+
+
+def _insert_steps(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert (or replace) ``step_runs`` rows made by ``records.step_values``, inside
+    ``conn``'s transaction."""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    driver.executemany(_STEP_SQL, rows)
 
 @dataclass(frozen=True, slots=True)
 class PreparedWrite:
@@ -133,11 +156,11 @@ class RunLog:
                         rows.append(item.step)
                         continue
                     if rows:
-                        conn.execute(_STEP_INSERT, rows)
+                        _insert_steps(conn, rows)
                         rows = []
                     self._write_run(conn, item)
                 if rows:
-                    conn.execute(_STEP_INSERT, rows)
+                    _insert_steps(conn, rows)
         except Exception:
             if len(batch) == 1 and batch[0].step is not None:  # written again at the run's end
                 self._unwritten.setdefault(batch[0].run_id, []).append(batch[0].step)
@@ -154,13 +177,13 @@ class RunLog:
         if definition is None and item.snapshot:  # no experiment in the event: the stored one
             definition = conn.execute(sa_select(col(ExperimentRow.definition)).where(
                 col(ExperimentRow.id) == item.run["experiment_id"])).scalar()
-        stmt = sqlite_insert(RunRow).values({**item.run, "definition": definition})
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["run_id"], set_={k: stmt.excluded[k] for k in _MUTABLE})
-        conn.execute(stmt)
+        values = {**item.run, "definition": definition}
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute(_run_upsert_sql(tuple(values)), values)
         steps = [*self._unwritten.get(item.run_id, ()), *item.steps] if item.finish else []
         if steps:
-            conn.execute(_STEP_INSERT, steps)
+            _insert_steps(conn, steps)
 
     def _run_values(self, result: RunResult) -> dict[str, Any]:
         return {

@@ -152,3 +152,16 @@ async def test_concurrent_runs_are_all_recorded(store: Store) -> None:
     results = await asyncio.gather(*(_run(store, {"riskScore": i / 20}) for i in range(12)))
     assert {r.run_id for r in store.list_runs(limit=100)} == {r.run_id for r in results}
     assert all(len(store.get_run(r.run_id)["steps"]) == 3 for r in results)
+
+
+def test_the_step_insert_names_every_column_a_step_row_has() -> None:
+    """The hot insert is plain SQL naming ``STEP_COLUMNS``: a key that ``step_values`` adds
+    and the list lacks would be dropped without a word, so the two must agree."""
+    from orchestrator_gui.core.result import StepResult
+    from orchestrator_gui.store.records import STEP_COLUMNS, step_values
+    from orchestrator_gui.store.tables import StepRunRow
+
+    row = step_values("run-1", 0, StepResult("s", "transform", "S"))
+    assert tuple(row) == STEP_COLUMNS
+    table_columns = {c.name for c in StepRunRow.__table__.columns}  # type: ignore[attr-defined]
+    assert set(STEP_COLUMNS) <= table_columns
