@@ -1,13 +1,14 @@
 """Run-experience speed: timer lateness under load, marking cost, history with 1,000 runs.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_run_ui.py [--timer-only] [--profile] [--census]
-        [--without PART[,PART...]] [--rounds N]
+        [--timeline] [--without PART[,PART...]] [--rounds N]
 
 ``--timer-only`` runs part 1 alone; ``--rounds N`` (default 3) measures part 1 over N
 rounds, for a steadier p99 on a noisy machine; ``--profile`` also prints a cProfile of the
 UI thread during the loaded phases of part 1 (where the lateness comes from);
 ``--census`` counts the UI thread's stretches of work over 1.5 ms by kind
 (Qt event, asyncio callback, GC pass) during those phases (bench/ui_census.py);
+``--timeline`` also lists what ran during the six latest ticks (chains of work);
 ``--without`` switches parts of the window's reactions to runs off (marks, log,
 history, ... or ``ui`` for all; bench/ui_ablation.py) to see which makes it late.
 
@@ -65,8 +66,10 @@ def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98] if len(values) > 2 else max(values)
 
 
-async def timer_lateness(seconds: float) -> list[float]:
+async def timer_lateness(seconds: float, keep: list[list[float]] | None = None) -> list[float]:
     ticks: list[float] = []
+    if keep is not None:
+        keep.append(ticks)
     timer = QTimer()
     timer.setTimerType(Qt.TimerType.PreciseTimer)
     timer.setInterval(16)
@@ -83,6 +86,7 @@ async def bench_concurrent(window: Any, rounds: int = 3, profile: cProfile.Profi
     idle: list[float] = []
     loaded: list[float] = []
     busy = 0
+    loaded_ticks: list[list[float]] = []
     for _ in range(rounds):
         idle += await timer_lateness(2.0)
         results = [ex.run() for _ in range(10)]
@@ -91,7 +95,7 @@ async def bench_concurrent(window: Any, rounds: int = 3, profile: cProfile.Profi
             profile.enable()
         if census is not None:
             census.enabled = True
-        loaded += await timer_lateness(2.0)
+        loaded += await timer_lateness(2.0, loaded_ticks)
         if census is not None:
             census.enabled = False
         if profile is not None:
@@ -105,6 +109,8 @@ async def bench_concurrent(window: Any, rounds: int = 3, profile: cProfile.Profi
     print(f"loaded gaps over 2x idle p99 ({bound:.2f} ms): {sum(g > bound for g in loaded)}, "
           f"their excess {sum(max(0.0, g - bound) for g in loaded):.0f} ms; "
           f"mean lateness idle {statistics.mean(idle):.2f} ms, loaded {statistics.mean(loaded):.2f} ms")
+    if census is not None and census.timeline is not None:
+        print(census.around(loaded_ticks))
     print(f"{rounds} x 10 runs x 50 steps: {busy} succeeded; timer gaps idle {len(idle)}, "
           f"loaded {len(loaded)}")
     return p99(idle) / 1000, p99(loaded) / 1000
@@ -249,10 +255,12 @@ def main() -> int:
         spec = sys.argv[sys.argv.index("--without") + 1]
         print("switched off:", ", ".join(switch_off(spec)))
     census = None
-    if "--census" in sys.argv:
+    if "--census" in sys.argv or "--timeline" in sys.argv:
         from bench.ui_census import install
 
         app, census = install()
+        if "--timeline" in sys.argv:
+            census.timeline = []
     app = QApplication.instance() or QApplication([])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

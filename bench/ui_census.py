@@ -12,6 +12,12 @@ work longer than ``threshold_ms`` by kind:
 
 The kinds overlap (an asyncio callback runs inside a qasync ``Timer`` event),
 so read each line on its own. Used by ``bench_run_ui.py --census``.
+
+A count by kind misses chains: a timer that falls due during an engine step
+waits for that step *and* for the posted events it caused (the canvas's
+update, then the window's paint), which Qt handles before due timers.
+``--timeline`` therefore also keeps every stretch over 0.3 ms with its start
+and end, and :meth:`Census.around` lists what ran during the worst gaps.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import gc
+import itertools
 import time
 from typing import Any
 
@@ -36,8 +43,12 @@ class Census:
         self.seconds: collections.defaultdict[str, float] = collections.defaultdict(float)
         self.excess: collections.defaultdict[str, float] = collections.defaultdict(float)
         self.enabled = False
+        self.timeline: list[tuple[float, float, str]] | None = None  # (start, end, kind)
 
-    def add(self, kind: str, seconds: float) -> None:
+    def add(self, kind: str, seconds: float, end: float | None = None) -> None:
+        if self.enabled and self.timeline is not None and seconds > 0.0003:
+            end = time.perf_counter() if end is None else end
+            self.timeline.append((end - seconds, end, kind))
         if self.enabled and seconds > self.threshold:
             self.count[kind] += 1
             self.seconds[kind] += seconds
@@ -53,6 +64,20 @@ class Census:
             total = self.seconds[kind]
             lines.append(f"  {kind}: {n} x {total / n * 1000:.1f} ms = {total * 1000:.0f} ms, "
                          f"{self.excess[kind] * 1000:.0f} ms beyond")
+        return "\n".join(lines)
+
+
+    def around(self, ticks: list[list[float]], interval_ms: float = 16, worst: int = 6) -> str:
+        """What the UI thread ran during the ``worst`` latest ticks of ``ticks`` (lists of
+        tick times), each stretch from 4 ms before the tick fell due to when it fired."""
+        gaps = sorted(((b - a) * 1000 - interval_ms, a, b) for one in ticks
+                      for a, b in itertools.pairwise(one))[-worst:]
+        lines = []
+        for late, before, fired in reversed(gaps):
+            due = before + interval_ms / 1000
+            lines.append(f"tick {late:.1f} ms late; stretches (ms from when it fell due):")
+            lines += [f"  {(t0 - due) * 1000:+7.2f} .. {(t1 - due) * 1000:+7.2f}  {kind}"
+                      for t0, t1, kind in self.timeline or () if t1 > due - 0.004 and t0 < fired]
         return "\n".join(lines)
 
 
