@@ -62,7 +62,7 @@ class RunController(QObject):
         super().__init__(parent)
         if sys.getswitchinterval() > GIL_SWITCH_SECONDS:
             sys.setswitchinterval(GIL_SWITCH_SECONDS)
-        self.engine = engine or Engine()
+        self.engine = engine or Engine(yield_between_steps=True)  # the loop is the window's
         self._store = store
         self.bridge = RunBridge(self)
         self.handles: dict[str, RunHandle] = {}

@@ -67,7 +67,8 @@ class RunExperience(QObject):
         self.window = window
         self.canvas = window.canvas
         self.controller = controller or RunController(
-            Engine(registry=window.registry, settings=settings_of(window)),
+            Engine(registry=window.registry, settings=settings_of(window),
+                   yield_between_steps=True),
             store=window.store, parent=self)
         bridge = self.controller.bridge
         self.overlay = RunOverlay(self.canvas, bridge, self)

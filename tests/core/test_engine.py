@@ -335,3 +335,45 @@ async def test_a_step_that_swallows_its_cancellation_is_still_stopped_at_its_lim
     # and the run's own task finished cleanly: nothing left behind
     await asyncio.sleep(0)
     assert engine.active == {}
+
+
+async def test_a_yielding_engine_lets_other_work_in_between_two_steps(
+    registry: Any,
+) -> None:
+    """The app's engine gives the loop a turn before each step: work queued while a step
+    ran (a window's timer, another run) goes before the next step, not after the run."""
+    doc = experiment(("a", "append"), ("b", "append"), ("c", "append"))
+    for yielding, expected in ((True, ["a", "other", "b", "c"]), (False, ["a", "b", "c", "other"])):
+        order: list[str] = []
+        engine = Engine(Limits(), registry=registry, yield_between_steps=yielding)
+
+        def listen(event: Any, order: list[str] = order) -> None:
+            if isinstance(event, events.StepFinished):
+                order.append(event.step_id)
+                if event.step_id == "a":
+                    asyncio.get_running_loop().call_soon(order.append, "other")
+
+        handle = engine.start(doc, {}, listeners=[listen])
+        result = await handle
+        await asyncio.sleep(0)
+        assert result.status == "success"
+        assert order == expected
+
+
+async def test_a_run_cancelled_between_two_steps_ends_the_next_one_cancelled(
+    registry: Any,
+) -> None:
+    engine = Engine(Limits(), registry=registry, yield_between_steps=True)
+    doc = experiment(("a", "append"), ("b", "append"), ("c", "append"))
+    handles: list[Any] = []
+
+    def listen(event: Any) -> None:
+        if isinstance(event, events.StepFinished) and event.step_id == "a":
+            handles[0].cancel()  # while the run hands the loop over before step b
+
+    handles.append(engine.start(doc, {}, listeners=[listen]))
+    result = await handles[0]
+    assert result.status == "cancelled"
+    assert [s.status for s in result.steps] == ["success", "cancelled", "skipped"]
+    assert result.steps[1].error == {"type": "Cancelled", "message": "run cancelled"}
+    assert result.error is not None and result.error["stepId"] == "b"
