@@ -52,7 +52,6 @@ _SUMMARY_COLUMNS: list[Any] = [col(c) for c in (
 _MUTABLE = ("status", "started_at", "finished_at", "duration_ms", "output", "error")
 
 
-
 @functools.cache
 def _run_upsert_sql(columns: tuple[str, ...]) -> str:
     """Insert a run's row, or update its changing columns (``_MUTABLE``) if it exists. Plain
@@ -64,12 +63,17 @@ def _run_upsert_sql(columns: tuple[str, ...]) -> str:
             f"ON CONFLICT (run_id) DO UPDATE SET {updates}")
 
 
-def _insert_steps(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert (or replace) ``step_runs`` rows made by ``records.step_values``, inside
-    ``conn``'s transaction."""
+def _driver(conn: Connection) -> Any:
+    """The sqlite3 connection under ``conn``; what runs on it is in ``conn``'s transaction."""
     driver = conn.connection.driver_connection
     assert driver is not None
-    driver.executemany(_STEP_SQL, rows)
+    return driver
+
+
+def _insert_steps(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert (or replace) ``step_runs`` rows made by ``records.step_values``."""
+    _driver(conn).executemany(_STEP_SQL, rows)
+
 
 @dataclass(frozen=True, slots=True)
 class PreparedWrite:
@@ -178,9 +182,7 @@ class RunLog:
             definition = conn.execute(sa_select(col(ExperimentRow.definition)).where(
                 col(ExperimentRow.id) == item.run["experiment_id"])).scalar()
         values = {**item.run, "definition": definition}
-        driver = conn.connection.driver_connection
-        assert driver is not None
-        driver.execute(_run_upsert_sql(tuple(values)), values)
+        _driver(conn).execute(_run_upsert_sql(tuple(values)), values)
         steps = [*self._unwritten.get(item.run_id, ()), *item.steps] if item.finish else []
         if steps:
             _insert_steps(conn, steps)

@@ -5,8 +5,8 @@ buffered and appended at most every ``FLUSH_MS`` so that a chatty run costs
 one repaint per flush, not one per line. A flush with its repaint takes 2-4 ms
 of the UI thread (text layout, the viewport and the scroll bar repainted), and
 ten runs at once keep the log flushing; four flushes a second still read as a
-stream and leave the window's timers on time (docs/benchmarks.md, issue 5). The panel keeps the last
-``MAX_LINES`` lines.
+stream and leave the window's timers on time (docs/benchmarks.md, issue 5).
+The panel keeps the last ``MAX_LINES`` lines.
 """
 
 from __future__ import annotations
