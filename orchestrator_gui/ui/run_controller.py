@@ -62,7 +62,8 @@ class RunController(QObject):
         super().__init__(parent)
         if sys.getswitchinterval() > GIL_SWITCH_SECONDS:
             sys.setswitchinterval(GIL_SWITCH_SECONDS)
-        self.engine = engine or Engine(yield_between_steps=True)  # the loop is the window's
+        self.engine = engine or Engine()
+        self.engine.yield_between_steps = True  # its loop is the window's (Engine's docstring)
         self._store = store
         self.bridge = RunBridge(self)
         self.handles: dict[str, RunHandle] = {}

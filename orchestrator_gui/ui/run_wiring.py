@@ -67,8 +67,7 @@ class RunExperience(QObject):
         self.window = window
         self.canvas = window.canvas
         self.controller = controller or RunController(
-            Engine(registry=window.registry, settings=settings_of(window),
-                   yield_between_steps=True),
+            Engine(registry=window.registry, settings=settings_of(window)),
             store=window.store, parent=self)
         bridge = self.controller.bridge
         self.overlay = RunOverlay(self.canvas, bridge, self)
