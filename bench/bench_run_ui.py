@@ -1,7 +1,7 @@
 """Run-experience speed: timer lateness under load, marking cost, history with 1,000 runs.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_run_ui.py [--timer-only] [--profile] [--census]
-        [--timeline] [--without PART[,PART...]] [--rounds N]
+        [--timeline] [--without PART[,PART...]] [--rounds N] [--plain-qasync]
 
 ``--timer-only`` runs part 1 alone; ``--rounds N`` (default 3) measures part 1 over N
 rounds, for a steadier p99 on a noisy machine; ``--profile`` also prints a cProfile of the
@@ -10,7 +10,8 @@ UI thread during the loaded phases of part 1 (where the lateness comes from);
 (Qt event, asyncio callback, GC pass) during those phases (bench/ui_census.py);
 ``--timeline`` also lists what ran during the six latest ticks (chains of work);
 ``--without`` switches parts of the window's reactions to runs off (marks, log,
-history, ... or ``ui`` for all; bench/ui_ablation.py) to see which makes it late.
+history, ... or ``ui`` for all; bench/ui_ablation.py) to see which makes it late;
+``--plain-qasync`` runs on qasync's own loop instead of the app's ``WindowEventLoop``.
 
 1. A 16 ms QTimer's p99 lateness while 10 runs of 50 steps go at once (the
    window following one of them), against the same timer idle, same process;
@@ -57,6 +58,7 @@ from orchestrator_gui.core.engine import Engine  # noqa: E402
 from orchestrator_gui.core.events import StepFinished, StepStarted  # noqa: E402
 from orchestrator_gui.store import Store  # noqa: E402
 from orchestrator_gui.store.background import BackgroundRecorder  # noqa: E402
+from orchestrator_gui.ui.event_loop import WindowEventLoop  # noqa: E402
 from orchestrator_gui.ui.panels.history import HistoryPanel  # noqa: E402
 from orchestrator_gui.ui.run_wiring import install_run_experience  # noqa: E402
 from tests.ui.run_support import Window, experiment, make_registry  # noqa: E402
@@ -262,7 +264,8 @@ def main() -> int:
         if "--timeline" in sys.argv:
             census.timeline = []
     app = QApplication.instance() or QApplication([])
-    loop = qasync.QEventLoop(app)
+    # --plain-qasync: the loop the app had before WindowEventLoop, for an A/B of the two
+    loop = qasync.QEventLoop(app) if "--plain-qasync" in sys.argv else WindowEventLoop(app)
     asyncio.set_event_loop(loop)
     store = Store.open()
     registry = make_registry()

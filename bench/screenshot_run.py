@@ -40,9 +40,9 @@ def main() -> int:
     os.environ["ORCHESTRATOR_DB"] = str(Path(tmp) / "shot.db")
     os.environ.setdefault("ORCHESTRATOR_USER", "demo")
     os.environ.setdefault("ORCHESTRATOR_CONFIG_DIR", str(Path(tmp) / "config"))
-    import qasync
 
     from orchestrator_gui.ui.app import application, build_window
+    from orchestrator_gui.ui.event_loop import WindowEventLoop
     from orchestrator_gui.ui.run_wiring import install_run_experience
 
     app = application([])
@@ -50,7 +50,7 @@ def main() -> int:
     experience = getattr(window, "run_experience", None) or install_run_experience(window)
     window.resize(1600, 1000)
     window.show()
-    loop = qasync.QEventLoop(app)
+    loop = WindowEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
         loop.run_until_complete(scene(window, experience))

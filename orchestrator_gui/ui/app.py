@@ -2,7 +2,8 @@
 
 Reuses a QApplication that already exists (a test harness may create one and
 drive the real app in its process), installs the qasync loop so the engine
-can run on Qt's event loop, and opens the experiment given (a JSON file or a
+can run on Qt's event loop (``WindowEventLoop``: ready callbacks never stand in
+line ahead of a window timer that fell due), and opens the experiment given (a JSON file or a
 stored id) or, on a plain start, the shipped Risk Assessment example, so a
 first-time user sees a working experiment at once.
 """
@@ -90,8 +91,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    import qasync
-
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
     if args.db:
@@ -99,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = application(argv)
     window = build_window(args.experiment)
     window.show()
-    loop = qasync.QEventLoop(app)
+    from orchestrator_gui.ui.event_loop import WindowEventLoop
+
+    loop = WindowEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:  # closing the last window stops the loop (DESIGN.md)
         loop.run_forever()

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
@@ -24,6 +23,7 @@ from orchestrator_gui.core.registry import StepConfig, StepRegistry, StepType
 from orchestrator_gui.store import Store
 from orchestrator_gui.ui.canvas.convert import ChainError
 from orchestrator_gui.ui.canvas.editor import Canvas
+from orchestrator_gui.ui.event_loop import WindowEventLoop
 from orchestrator_gui.ui.run_wiring import RunExperience, install_run_experience
 
 
@@ -118,8 +118,8 @@ class Window(QMainWindow):
 
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop running inside pytest-qt's event processing (DESIGN.md)."""
-    loop = qasync.QEventLoop(qapp, already_running=True)
+    """The app's qasync loop running inside pytest-qt's event processing (DESIGN.md)."""
+    loop = WindowEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop
     for task in asyncio.all_tasks(loop):
