@@ -4,6 +4,12 @@ The engine calls its listeners synchronously on the event loop's thread,
 which under qasync is the Qt thread, so re-emitting is a direct call. Every
 signal carries the core's own frozen event object; ``Signal(object)`` and
 never ``Signal(dict)``, which loses data under PySide6 (DESIGN.md).
+
+Step signals (``step_started``, ``step_finished``) are emitted for the run the
+window follows only: every widget that takes them draws that one run, and with
+ten runs going the other nine's steps were two emits each, paid on the UI
+thread for slots that dropped them (docs/benchmarks.md, issue 5). Run-level
+signals and log lines go out for every run.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ class RunBridge(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.followed: str | None = None  # run id whose step signals go out
         self._routes: dict[type, Any] = {
             RunQueued: self.run_queued,
             RunStarted: self.run_started,
@@ -44,12 +51,17 @@ class RunBridge(QObject):
         }
 
     def listen(self, event: Any) -> None:
-        """The engine listener: one typed signal per event.
+        """The engine listener: at most one typed signal per event.
 
-        Exactly one: an emit costs ~20 µs of PySide6's own time, paid on the UI
-        thread for every event of every run (there was a catch-all signal too;
-        dropping it took a tenth off the UI thread's time per step).
+        At most one: an emit costs ~20 µs of PySide6's own time, paid on the UI
+        thread (there was a catch-all signal too; dropping it took a tenth off the
+        UI thread's time per step). Steps of runs not followed: none.
         """
-        signal = self._routes.get(type(event))
-        if signal is not None:
-            signal.emit(event)
+        kind = type(event)
+        signal = self._routes.get(kind)
+        if signal is None or (kind in _FOLLOWED_ONLY and event.run_id != self.followed):
+            return
+        signal.emit(event)
+
+
+_FOLLOWED_ONLY = frozenset({StepStarted, StepFinished})

@@ -105,6 +105,7 @@ class RunController(QObject):
         """Follow a live run on the canvas; False if ``run_id`` is not live."""
         handle = self.handles.get(run_id or "")
         self.focused = handle.result if handle is not None else None
+        self.bridge.followed = handle.run_id if handle is not None else None
         self.focus_changed.emit(self.focused)
         self._report()
         return handle is not None

@@ -48,3 +48,27 @@ def test_twelve_runs_ten_go_two_queue_and_one_is_cancelled(app_window: Any, qtbo
     assert statuses == ["cancelled"] + ["success"] * 11
     qtbot.waitUntil(lambda: sorted(ex.history.model.runs[i].status for i in range(12))
                     == statuses)
+
+
+def test_the_canvas_draws_the_followed_run_and_switches_to_another_live_one(
+        app_window: Any, qtbot: Any, registry: Any) -> None:
+    exp = experiment(registry, [("start", "input", {}), ("a", "sleep", {"seconds": 0.3}),
+                                ("b", "sleep", {"seconds": 0.3})])
+    app_window.canvas.load(exp)
+    ex = experience(app_window)
+    ctl = ex.controller
+    steps_seen: list[tuple[str, str]] = []
+    ctl.bridge.step_finished.connect(lambda e: steps_seen.append((e.run_id, e.step_id)))
+    first, second = ex.run(), ex.run()
+    assert first is not None and second is not None
+    assert ctl.focused is second  # the last one started is followed
+    qtbot.waitUntil(lambda: ex.overlay.active == "a")
+    assert {run_id for run_id, _ in steps_seen} == {second.run_id}  # step signals: followed only
+
+    ctl.focus(first.run_id)  # picked while both go: drawn from what it did so far, then live
+    assert ex.overlay.run is first
+    qtbot.waitUntil(lambda: ex.overlay.status_of("b") is not None
+                    and ex.overlay.status_of("b").startswith("✓"), timeout=5000)
+    assert ex.overlay.status_of("a").startswith("✓")
+    assert (first.run_id, "b") in steps_seen
+    wait_finished(qtbot, app_window)
