@@ -60,17 +60,46 @@ def _newer(listed: RunSummary, run: RunSummary) -> bool:
     return listed.started_at > run.started_at
 
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+Cells = dict[int, tuple[Any, ...]]  # role -> one value per column
+
+
 class RunTableModel(QAbstractTableModel):
-    """Runs as rows: time, scenario, status, duration; ``run_at(row)`` gives the summary."""
+    """Runs as rows: time, scenario, status, duration; ``run_at(row)`` gives the summary.
+
+    Each row's cells are worked out once, the first time the row is shown: a
+    repaint asks ``data`` for some ten roles of every visible cell, and formatting
+    there (dates, colours, enum lookups) made one repaint of the table cost ~7 ms
+    more while runs go (docs/benchmarks.md, issue 5).
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.runs: list[RunSummary] = []
-        self.baseline_id: str | None = None  # the starred run: "★" before its time
+        self._cells: list[Cells | None] = []  # parallel to runs; None: not shown yet
+        self._baseline_id: str | None = None
+
+    @property
+    def baseline_id(self) -> str | None:
+        """The starred run: "★" before its time."""
+        return self._baseline_id
+
+    @baseline_id.setter
+    def baseline_id(self, run_id: str | None) -> None:
+        changed = {self._baseline_id, run_id} - {None}
+        self._baseline_id = run_id
+        for row, run in enumerate(self.runs):
+            if run.run_id in changed:
+                self._cells[row] = None
 
     def set_runs(self, runs: list[RunSummary]) -> None:
         self.beginResetModel()
         self.runs = list(runs)
+        self._cells = [None] * len(self.runs)
         self.endResetModel()
 
     def upsert(self, run: RunSummary, limit: int = MAX_ROWS) -> None:
@@ -80,21 +109,25 @@ class RunTableModel(QAbstractTableModel):
         row = self.row_of(run.run_id)
         if row >= 0 and self.runs[row].started_at == run.started_at:
             self.runs[row] = run
+            self._cells[row] = None
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1), [])
             return
         if row >= 0:  # a queued run has started: its place in the order moves
             self.beginRemoveRows(QModelIndex(), row, row)
             del self.runs[row]
+            del self._cells[row]
             self.endRemoveRows()
         at = next((i for i, r in enumerate(self.runs) if not _newer(r, run)), len(self.runs))
         if at >= limit:
             return
         self.beginInsertRows(QModelIndex(), at, at)
         self.runs.insert(at, run)
+        self._cells.insert(at, None)
         self.endInsertRows()
         if len(self.runs) > limit:
             self.beginRemoveRows(QModelIndex(), limit, len(self.runs) - 1)
             del self.runs[limit:]
+            del self._cells[limit:]
             self.endRemoveRows()
 
     def run_at(self, row: int) -> RunSummary | None:
@@ -115,29 +148,29 @@ class RunTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        run = self.run_at(index.row())
-        if run is None:
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        row = index.row()
+        if not 0 <= row < len(self._cells):
             return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                moment = run.started_at
-                star = "★ " if run.run_id == self.baseline_id else ""
-                return star + (moment.astimezone().strftime("%d %b %H:%M") if moment else "—")
-            if column == 1:
-                return (run.scenario or "—") + ("  (dry run)" if run.dry_run else "")
-            if column == 2:
-                return run.status
-            return format_duration(run.duration_ms)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            return QColor(COLORS.get(run.status, "#98a1b3"))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"Run {run.run_id} · {run.status} · {run.scenario or 'no scenario'} · "
-                    f"{run.started_at.astimezone():%Y-%m-%d %H:%M:%S}" if run.started_at else run.run_id)
-        return None
+        cells = self._cells[row]
+        if cells is None:
+            cells = self._cells[row] = self._cells_of(self.runs[row])
+        values = cells.get(role)
+        return values[index.column()] if values is not None else None
+
+    def _cells_of(self, run: RunSummary) -> Cells:
+        moment = run.started_at.astimezone() if run.started_at else None
+        star = "★ " if run.run_id == self._baseline_id else ""
+        tip = (f"Run {run.run_id} · {run.status} · {run.scenario or 'no scenario'} · "
+               f"{moment:%Y-%m-%d %H:%M:%S}" if moment else run.run_id)
+        return {
+            _DISPLAY: (star + (moment.strftime("%d %b %H:%M") if moment else "—"),
+                       (run.scenario or "—") + ("  (dry run)" if run.dry_run else ""),
+                       run.status, format_duration(run.duration_ms)),
+            _FOREGROUND: (None, None, QColor(COLORS.get(run.status, "#98a1b3")), None),
+            _ALIGNMENT: (None, None, None, _RIGHT),
+            _TOOLTIP: (tip,) * len(COLUMNS),
+        }
 
 
 class HistoryPanel(QWidget):
