@@ -14,7 +14,7 @@ from typing import Any
 from NodeGraphQt import NodeGraph
 from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.registry import StepRegistry, default_registry
@@ -62,6 +62,12 @@ class Canvas(QObject):
         self.widget: QWidget = self.graph.widget
         self.view: QWidget = self.graph.viewer()
         self.view.setObjectName("canvas")
+        # NodeGraphQt repaints the bounding rect of all changes; while a run goes that
+        # spans the glowing node, the data dots on a (long) edge and the last badge, so
+        # the worst repaints are the big ones. Qt's default paints just what changed
+        # (one step's marks p90 2.1-2.4 -> 1.2-1.5 ms, animation frame p90 0.55-0.79 ->
+        # 0.35-0.41 ms; docs/benchmarks.md, issue 5).
+        self.view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.view.setAccessibleName("Experiment canvas")
         self.view.setAccessibleDescription(
             "The experiment's steps as a chain of nodes. Drag steps here from the palette; "
