@@ -1,27 +1,34 @@
-"""The window's asyncio loop: qasync, with ready callbacks taken one per Qt timer pass.
+"""The window's asyncio loop: qasync, with ready callbacks taken from one queue.
 
 qasync gives every ``call_soon`` its own zero-interval Qt timer. Qt fires due timers in
 the order they fell due, so a timer of the window (an animation frame, a repaint, a
 user's click's follow-up) that falls due while ten runs have each queued a step waits for
 all ten: 10 × 0.4 ms = 4 ms late, every time the runs' sleeps end together. Here the ready
-callbacks wait in one queue and a single Qt timer takes them one at a time, re-armed after
-each, so whatever Qt timer fell due meanwhile runs before the next callback: a window timer
-waits for at most one asyncio callback. Order among asyncio callbacks is unchanged (FIFO),
-and callbacks with a delay still get their own Qt timer, as in qasync.
+callbacks wait in one queue and a single Qt timer takes them, for at most
+``BATCH_SECONDS`` (at least one), then is re-armed, so whatever Qt timer fell due
+meanwhile runs before the next batch: a window timer waits for at most one short batch.
+Why batches and not one callback per timer event: what callbacks running together change
+on the canvas (a step's end, the next step's start) is repainted once, not once per
+callback (5 interleaved bench pairs: 77 late ticks against 90; docs/benchmarks.md).
+Order among asyncio callbacks is unchanged (FIFO), and callbacks with a delay still get
+their own Qt timer, as in qasync.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from typing import Any
 
 import qasync
 from PySide6.QtCore import QObject, QTimerEvent
 
+BATCH_SECONDS = 0.0005
+
 
 class _ReadyQueue(QObject):
-    """Asyncio's ready callbacks, run one per Qt timer event."""
+    """Asyncio's ready callbacks, run in short batches, one batch per Qt timer event."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -36,15 +43,17 @@ class _ReadyQueue(QObject):
 
     def timerEvent(self, event: QTimerEvent) -> None:
         self._disarm()
-        if self.stopped or not self._ready:
-            return
-        handle = self._ready.popleft()
+        until = time.perf_counter() + BATCH_SECONDS
         try:
-            if not handle._cancelled:
-                handle._run()
+            while self._ready and not self.stopped:
+                handle = self._ready.popleft()
+                if not handle._cancelled:
+                    handle._run()
+                if time.perf_counter() >= until:
+                    break
         finally:
-            # re-armed only now (even if the callback queued more and armed it), so the
-            # timer falls due after any Qt timer that fell due while the callback ran
+            # re-armed only now (even if a callback queued more and armed it), so the
+            # timer falls due after any Qt timer that fell due while callbacks ran
             self._disarm()
             if self._ready and not self.stopped:
                 self._timer_id = self.startTimer(0)

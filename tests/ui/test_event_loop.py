@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from orchestrator_gui.ui import event_loop
 from orchestrator_gui.ui.event_loop import WindowEventLoop
 from tests.ui.run_support import qloop  # noqa: F401 (fixture)
 
@@ -38,6 +39,20 @@ def test_a_due_qt_timer_goes_before_the_callbacks_still_waiting(qloop: Any, qtbo
     # gives each callback its own Qt timer, due when queued, so it would run last)
     assert order.index("window timer") <= 1, order
     assert [o for o in order if o != "window timer"] == [f"step {i}" for i in range(10)]
+
+
+def test_short_callbacks_queued_together_run_before_what_they_posted(
+        qloop: Any, qtbot: Any, monkeypatch: Any) -> None:
+    """A step's end and the next step's start run in one batch, so what they set off in Qt
+    (the canvas's repaint, a zero timer) comes once, after both."""
+    monkeypatch.setattr(event_loop, "BATCH_SECONDS", 0.05)  # room for a slow machine
+    order: list[str] = []
+    QTimer.singleShot(0, lambda: (
+        qloop.call_soon(lambda: (order.append("step ends"),
+                                 QTimer.singleShot(0, lambda: order.append("repaint")))),
+        qloop.call_soon(order.append, "next step starts")))
+    qtbot.waitUntil(lambda: len(order) == 3)
+    assert order == ["step ends", "next step starts", "repaint"]
 
 
 def test_callbacks_keep_their_order_and_a_failing_one_does_not_stop_the_rest(
