@@ -2,10 +2,10 @@
 
 Reuses a QApplication that already exists (a test harness may create one and
 drive the real app in its process), installs the qasync loop so the engine
-can run on Qt's event loop (``WindowEventLoop``: ready callbacks never stand in
-line ahead of a window timer that fell due), and opens the experiment given (a JSON file or a
-stored id) or, on a plain start, the shipped Risk Assessment example, so a
-first-time user sees a working experiment at once.
+can run on Qt's event loop (``WindowEventLoop``: ready callbacks never stand
+in line ahead of a window timer that fell due), and opens the experiment given
+(a JSON file or a stored id) or, on a plain start, the shipped Risk Assessment
+example, so a first-time user sees a working experiment at once.
 """
 
 from __future__ import annotations
