@@ -338,8 +338,7 @@ class _Run:
                     try:
                         await asyncio.sleep(0)
                     except asyncio.CancelledError:  # cancelled between two steps: before this one
-                        self._end_step(index, record, time.perf_counter(), "cancelled",
-                                       _error("Cancelled", "run cancelled"))
+                        self._end_cancelled(index, record, time.perf_counter())
                         final_status = "cancelled"
                         raise
                 step_limit = limits.step_limit(experiment, step.timeout_seconds)
@@ -388,8 +387,7 @@ class _Run:
                         watchdog.disarm()
                     data_json = self._check_output(output)
                 except asyncio.CancelledError:
-                    self._end_step(index, record, t0, "cancelled",
-                                   _error("Cancelled", "run cancelled"))
+                    self._end_cancelled(index, record, t0)
                     final_status = "cancelled"
                     raise
                 except (StepTimeout, RunTimeout) as exc:
@@ -470,6 +468,10 @@ class _Run:
                 StepFinished(self.result.run_id, index, record.id, status, record.duration_ms,
                              record)
             )
+
+    def _end_cancelled(self, index: int, record: StepResult, t0: float) -> None:
+        """The step the run was cancelled in (or just before) ends ``cancelled``."""
+        self._end_step(index, record, t0, "cancelled", _error("Cancelled", "run cancelled"))
 
     def _finish(self, status: str, index: int, data_json: bytes, run_t0: float) -> None:
         result = self.result
