@@ -45,9 +45,10 @@ class Census:
         self.enabled = False
         self.timeline: list[tuple[float, float, str]] | None = None  # (start, end, kind)
 
-    def add(self, kind: str, seconds: float, end: float | None = None) -> None:
+    def add(self, kind: str, seconds: float) -> None:
+        """A stretch of ``seconds`` of ``kind`` that has just ended."""
         if self.enabled and self.timeline is not None and seconds > 0.0003:
-            end = time.perf_counter() if end is None else end
+            end = time.perf_counter()
             self.timeline.append((end - seconds, end, kind))
         if self.enabled and seconds > self.threshold:
             self.count[kind] += 1
