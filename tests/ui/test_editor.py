@@ -317,3 +317,19 @@ def test_every_control_has_an_accessible_name(window: MainWindow) -> None:
         and w.isVisible() and not w.accessibleName()
     ]
     assert missing == []
+
+
+def test_the_canvas_paints_its_whole_background_itself(window: MainWindow, qtbot: QtBot) -> None:
+    # The viewport is opaque (Qt does not repaint the widgets beneath it, a third of a
+    # run step's repaint): so the scene must cover every pixel, or stale pixels would show.
+    viewport = window.canvas.view.viewport()
+    assert viewport.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+    window.canvas.graph.set_zoom(-0.9)  # steps small in the middle, the edges empty
+    qtbot.wait(50)
+    image = viewport.grab().toImage()
+    background = {(24, 27, 33), (38, 42, 51)}  # the canvas colour and its grid
+    corners = [(2, 2), (image.width() - 3, 2), (2, image.height() - 3),
+               (image.width() - 3, image.height() - 3)]
+    for x, y in corners:
+        color = image.pixelColor(x, y)
+        assert (color.red(), color.green(), color.blue()) in background, (x, y, color.name())

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from NodeGraphQt import NodeGraph
-from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Signal
+from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
@@ -68,6 +68,11 @@ class Canvas(QObject):
         # (one step's marks p90 2.1-2.4 -> 1.2-1.5 ms, animation frame p90 0.55-0.79 ->
         # 0.35-0.41 ms; docs/benchmarks.md, issue 5).
         self.view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        # The scene fills its whole background, so nothing under the viewport shows
+        # through; without this attribute Qt repaints the view's styled frame and the tab
+        # widget beneath every changed rect first (a third of a step's marks: median
+        # 1.4-2.0 -> 1.1-1.3 ms; docs/benchmarks.md, issue 5, "Session 6").
+        self.view.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.view.setAccessibleName("Experiment canvas")
         self.view.setAccessibleDescription(
             "The experiment's steps as a chain of nodes. Drag steps here from the palette; "
