@@ -70,8 +70,8 @@ class Canvas(QObject):
         self.view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         # The scene fills its whole background, so nothing under the viewport shows
         # through; without this attribute Qt repaints the view's styled frame and the tab
-        # widget beneath every changed rect first (a third of a step's marks: median
-        # 1.4-2.0 -> 1.1-1.3 ms; docs/benchmarks.md, issue 5, "Session 6").
+        # widget beneath every changed rect first (a step's marks, median 0.86-1.38 ->
+        # 0.60-1.21 ms; docs/benchmarks.md, issue 5, "Session 6").
         self.view.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.view.setAccessibleName("Experiment canvas")
         self.view.setAccessibleDescription(
