@@ -6,7 +6,9 @@ one repaint per flush, not one per line. A flush with its repaint takes 2-4 ms
 of the UI thread (text layout, the viewport and the scroll bar repainted), and
 ten runs at once keep the log flushing; four flushes a second still read as a
 stream and leave the window's timers on time (docs/benchmarks.md, issue 5).
-The panel keeps the last ``MAX_LINES`` lines.
+The panel keeps the last ``MAX_LINES`` lines. It drops the oldest itself rather
+than through Qt's limit (``setMaximumBlockCount``), which moved the view of a
+reader scrolled up to older lines by as many lines as it dropped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from orchestrator_gui.core.events import RunFinished, RunStarted, StepLog
@@ -31,7 +33,7 @@ class LogPanel(QPlainTextEdit):
         self.setObjectName("logPanel")
         self.setAccessibleName("Run log")
         self.setReadOnly(True)
-        self.setMaximumBlockCount(MAX_LINES)
+        self.document().setUndoRedoEnabled(False)  # appends would pile up as undo steps
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
@@ -65,6 +67,19 @@ class LogPanel(QPlainTextEdit):
         if self._pending:
             self.appendPlainText("\n".join(self._pending))
             self._pending.clear()
+            if self.blockCount() > MAX_LINES:
+                self._trim()
+
+    def _trim(self) -> None:
+        """Drop the oldest lines down to ``MAX_LINES``; a reader scrolled up keeps their place."""
+        bar = self.verticalScrollBar()
+        following = bar.value() >= bar.maximum()
+        excess = self.blockCount() - MAX_LINES
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.NextBlock,
+                            QTextCursor.MoveMode.KeepAnchor, excess)
+        cursor.removeSelectedText()
+        bar.setValue(bar.maximum() if following else max(0, bar.value() - excess))
 
     def _add(self, line: str) -> None:
         self._pending.append(line)
