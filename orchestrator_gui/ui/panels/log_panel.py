@@ -75,9 +75,9 @@ class LogPanel(QPlainTextEdit):
         bar = self.verticalScrollBar()
         following = bar.value() >= bar.maximum()
         excess = self.blockCount() - MAX_LINES
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.NextBlock,
-                            QTextCursor.MoveMode.KeepAnchor, excess)
+        cursor = QTextCursor(self.document())  # setPosition: moving block by block lays each out
+        cursor.setPosition(self.document().findBlockByNumber(excess).position(),
+                           QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
         bar.setValue(bar.maximum() if following else max(0, bar.value() - excess))
 
