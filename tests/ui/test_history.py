@@ -183,3 +183,35 @@ def test_under_a_status_filter_a_run_not_matching_it_does_not_appear(
     table = ex.history.table
     qtbot.waitUntil(lambda: cell(table, 0, 1) == "High Risk", timeout=5000)
     assert table.model().rowCount() == 1 and ex.history.count_label.text() == "1 run"
+
+
+def test_columns_fit_every_value_and_never_jump_back_as_runs_go(qtbot: Any) -> None:
+    from datetime import UTC, datetime
+
+    from orchestrator_gui.store.models import RunSummary
+    from orchestrator_gui.ui.panels.history import HistoryPanel
+
+    panel = HistoryPanel()
+    qtbot.addWidget(panel)
+    panel.resize(300, 400)
+    panel.show()
+    table = panel.table
+    begun = datetime(2026, 9, 28, 23, 59, tzinfo=UTC)
+    panel.model.set_runs([RunSummary("r-old", "exp", "E", "Happy Path", "success", begun,
+                                     begun, 46.0)])
+    run = RunSummary("r-new", "exp", "E", "Load", "running", datetime.now(UTC), None, None)
+    panel.model.upsert(run)
+    widths = [table.columnWidth(c) for c in range(4)]
+    for status, took in (("interrupted", 61_234.5), ("cancelled", 3.4), ("error", 0.01),
+                         ("success", 12.0)):
+        panel.model.upsert(run._replace(status=status, duration_ms=took))
+        qtbot.wait(1)
+        now = [table.columnWidth(c) for c in range(4)]
+        assert all(n >= w for n, w in zip(now[::2], widths[::2], strict=True)), (now, widths)
+        widths = now  # time, status and duration only ever widen while runs go
+        metrics = table.fontMetrics()
+        for column in (0, 2, 3):  # time, status and duration shown whole
+            for row in range(2):
+                text = cell(table, row, column)
+                assert metrics.horizontalAdvance(text) <= table.columnWidth(column) - 6, text
+    assert table.columnWidth(1) > 40  # the scenario keeps room in a narrow dock

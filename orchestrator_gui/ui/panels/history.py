@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -207,10 +208,13 @@ class HistoryPanel(QWidget):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setResizeContentsPrecision(40)  # measure a few rows, not all 1,000
-        for section in (0, 2, 3):
-            header.setSectionResizeMode(section, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._fit_columns()
+        self.model.modelReset.connect(lambda: self._fit_columns())
+        self.model.rowsInserted.connect(lambda _parent, first, last: self._fit_columns(first, last))
+        self.model.dataChanged.connect(
+            lambda top, bottom, _roles: self._fit_columns(top.row(), bottom.row()))
         self.again_button = QPushButton("↻  Run again", self)
         self.again_button.setObjectName("runAgainButton")
         self.again_button.setAccessibleName("Run the selected run's input again")
@@ -242,6 +246,30 @@ class HistoryPanel(QWidget):
         self.again_button.clicked.connect(self._again)
         self.delete_button.clicked.connect(self.delete_selected)
         self._update_buttons()
+
+    def _fit_columns(self, first: int = 0, last: int | None = None) -> None:
+        """Widen time, status and duration to fit rows ``first``..``last`` (default: the
+        first 40), never narrower unless the list was reloaded; the scenario takes the
+        rest. Why not ``ResizeToContents``: it measured the visible rows again on every
+        change, so each run's end cost ~5 ms of the UI thread instead of ~1 ms
+        (docs/benchmarks.md, issue 5, "Session 6"), and columns jumped back and forth
+        as runs went. The user can still drag them wider."""
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        reload = last is None
+        last = min(self.model.rowCount() - 1, first + 39 if last is None else last)
+        for section in (0, 2, 3):
+            texts = [str(self.model.index(row, section).data() or "")
+                     for row in range(first, last + 1)]
+            needed = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+            needed = max(needed + 8, header.sectionSizeHint(section))  # 8: the cell margins
+            if reload or needed > header.sectionSize(section):
+                header.resizeSection(section, needed)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit_columns()
 
     # --- content ----------------------------------------------------------------------
 
