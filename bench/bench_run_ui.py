@@ -7,7 +7,8 @@
 rounds, for a steadier p99 on a noisy machine; ``--profile`` also prints a cProfile of the
 UI thread during the loaded phases of part 1 (where the lateness comes from);
 ``--census`` counts the UI thread's stretches of work over 1.5 ms by kind
-(Qt event, asyncio callback, GC pass) during those phases (bench/ui_census.py);
+(Qt event, asyncio callback, GC pass) during those phases, by wall clock and by
+the UI thread's CPU time (steadier on a noisy machine; bench/ui_census.py);
 ``--timeline`` also lists what ran during the six latest ticks (chains of work);
 ``--without`` switches parts of the window's reactions to runs off (marks, log,
 history, ... or ``ui`` for all; bench/ui_ablation.py) to see which makes it late;
@@ -233,6 +234,7 @@ async def main_async(window: Any, store: Store, census: Any = None) -> list[str]
                         "<= 2x"))
     if census is not None:
         print(census.report())
+        print(census.cpu_report())
     if profile is not None:
         pstats.Stats(profile).sort_stats("tottime").print_stats(25)
     if "--timer-only" in sys.argv:
