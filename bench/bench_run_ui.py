@@ -3,9 +3,11 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_run_ui.py [--timer-only] [--profile] [--census]
         [--timeline] [--without PART[,PART...]] [--rounds N] [--plain-qasync]
 
-``--timer-only`` runs part 1 alone; ``--rounds N`` (default 3) measures part 1 over N
-rounds, for a steadier p99 on a noisy machine; ``--profile`` also prints a cProfile of the
-UI thread during the loaded phases of part 1 (where the lateness comes from);
+``--timer-only`` runs part 1 alone; ``--rounds N`` (default 12: with 1,440 loaded
+ticks the p99 is the 14th-latest, steady enough to compare builds, where 3 rounds' p99
+was the 4th-latest and moved with the machine's noise) measures part 1 over N rounds;
+``--profile`` also prints a cProfile of the UI thread during the loaded phases of part 1
+(where the lateness comes from);
 ``--census`` counts the UI thread's stretches of work over 1.5 ms by kind
 (Qt event, asyncio callback, GC pass) during those phases, by wall clock and by
 the UI thread's CPU time (steadier on a noisy machine; bench/ui_census.py);
@@ -16,7 +18,7 @@ history, ... or ``ui`` for all; bench/ui_ablation.py) to see which makes it late
 
 1. A 16 ms QTimer's p99 lateness while 10 runs of 50 steps go at once (the
    window following one of them), against the same timer idle, same process;
-   three rounds, the gaps of all rounds pooled (one round gives ~100 gaps, so
+   twelve rounds, the gaps of all rounds pooled (one round gives ~120 gaps, so
    its p99 is its second-worst gap).
 2. The UI thread's time in the store listener per step: the app's background
    recorder (values captured, write queued) against ``Store.record_event``
@@ -83,7 +85,7 @@ async def timer_lateness(seconds: float, keep: list[list[float]] | None = None) 
     return [max(0.0, (b - a) * 1000 - 16) for a, b in itertools.pairwise(ticks)]
 
 
-async def bench_concurrent(window: Any, rounds: int = 3, profile: cProfile.Profile | None = None,
+async def bench_concurrent(window: Any, rounds: int = 12, profile: cProfile.Profile | None = None,
                            census: Any = None) -> tuple[float, float]:
     ex = window.run_experience
     idle: list[float] = []
@@ -228,7 +230,7 @@ async def fill_history(window: Any, count: int) -> None:
 async def main_async(window: Any, store: Store, census: Any = None) -> list[str]:
     lines = []
     profile = cProfile.Profile() if "--profile" in sys.argv else None
-    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 12
     idle, loaded = await bench_concurrent(window, rounds, profile=profile, census=census)
     lines.append(report("timer p99 lateness, 10 concurrent 50-step runs vs idle", loaded, idle,
                         "<= 2x"))
