@@ -135,13 +135,16 @@ def install(threshold_ms: float = 1.5) -> tuple[QApplication, Census]:
     run = asyncio.events.Handle._run
 
     def timed_run(handle: Any) -> None:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         run(handle)
+        cpu = time.thread_time() - c0
         owner = getattr(handle._callback, "__self__", None)
         coro = owner.get_coro() if hasattr(owner, "get_coro") else None
         name = getattr(coro, "__qualname__", None) or getattr(
             handle._callback, "__qualname__", type(handle._callback).__name__)
         census.add(f"asyncio {name}", time.perf_counter() - t0)
+        if census.enabled and cpu > census.threshold:  # inside a Qt event: not in cpu
+            census.cpu_kinds[f"asyncio {name}"].append(cpu)
 
     asyncio.events.Handle._run = timed_run  # type: ignore[method-assign]
     started: dict[str, float] = {}
