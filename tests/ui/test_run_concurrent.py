@@ -72,26 +72,3 @@ def test_the_canvas_draws_the_followed_run_and_switches_to_another_live_one(
     assert ex.overlay.status_of("a").startswith("✓")
     assert (first.run_id, "b") in steps_seen
     wait_finished(qtbot, app_window)
-
-
-def test_a_window_timer_due_during_a_step_runs_before_the_window_reacts_to_it(
-        app_window: Any, qtbot: Any) -> None:
-    # the followed run's step costs the window ~0.7 ms of reactions (marks, status line,
-    # inspector): they run as their own event, after a window timer that fell due while the
-    # engine ran, not inside the engine's turn ahead of it
-    from PySide6.QtCore import QTimer
-
-    from orchestrator_gui.core.events import StepStarted
-    from orchestrator_gui.core.result import StepResult
-
-    bridge = experience(app_window).controller.bridge
-    bridge.followed = "run-1"
-    order: list[str] = []
-    bridge.step_started.connect(lambda _event: order.append("reaction"))
-    window_timer = QTimer()
-    window_timer.setSingleShot(True)
-    window_timer.timeout.connect(lambda: order.append("window timer"))
-    window_timer.start(0)  # falls due now: the engine's turn below is still going
-    bridge.listen(StepStarted("run-1", 0, "s1", StepResult("s1", "sleep", "s1")))
-    qtbot.waitUntil(lambda: len(order) == 2)
-    assert order == ["window timer", "reaction"]
