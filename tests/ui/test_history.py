@@ -216,3 +216,50 @@ def test_columns_fit_every_value_and_never_jump_back_as_runs_go(qtbot: Any) -> N
                 assert metrics.horizontalAdvance(text) <= table.columnWidth(column) - 6, text
     # a narrow dock still shows all four columns, no sideways scrolling
     assert sum(table.columnWidth(c) for c in range(4)) <= table.viewport().width()
+
+
+def test_the_table_paints_each_status_in_its_colour_and_durations_to_the_right(
+        qtbot: Any) -> None:
+    from datetime import UTC, datetime
+
+    from PySide6.QtGui import QColor
+
+    from orchestrator_gui.store.models import RunSummary
+    from orchestrator_gui.ui.panels.history import HistoryPanel
+
+    panel = HistoryPanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 300)
+    panel.show()
+    begun = datetime(2026, 9, 28, 12, 0, tzinfo=UTC)
+    panel.model.set_runs([
+        RunSummary("r-2", "exp", "E", "High Risk", "filtered", begun, begun, 7.0),
+        RunSummary("r-1", "exp", "E", "Happy Path", "success", begun, begun, 1234.0)])
+    qtbot.wait(10)
+    table = panel.table
+    image = table.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+
+    def inked(row: int, column: int) -> list[tuple[int, QColor]]:
+        """(x, colour) of the pixels in a cell unlike its background, in viewport px."""
+        rect = table.visualRect(table.model().index(row, column))
+        background = QColor(image.pixel(round((rect.left() + 1) * ratio),
+                                        round((rect.top() + 1) * ratio)))
+        found = []
+        for y in range(rect.top() + 2, rect.bottom() - 1):
+            for x in range(rect.left() + 1, rect.right()):
+                color = QColor(image.pixel(round(x * ratio), round(y * ratio)))
+                if color != background:
+                    found.append((x, color))
+        return found
+
+    def near(a: QColor, b: QColor) -> bool:
+        return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) < 60
+
+    for row, status in ((0, "filtered"), (1, "success")):
+        ink = inked(row, 2)
+        assert any(near(color, QColor(COLORS[status])) for _x, color in ink), status
+        duration = table.visualRect(table.model().index(row, 3))
+        xs = [x for x, _color in inked(row, 3)]
+        assert xs and max(xs) > duration.right() - 12 and min(xs) > duration.left() + 8
+        assert inked(row, 0) and inked(row, 1)  # time and scenario drawn

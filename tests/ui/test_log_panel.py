@@ -137,7 +137,7 @@ class PaintedRows(QObject):
         super().__init__()
         self.heights: list[int] = []
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             self.heights.append(event.rect().height())  # type: ignore[attr-defined]
         return False
