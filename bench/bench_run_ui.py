@@ -1,7 +1,7 @@
 """Run-experience speed: timer lateness under load, marking cost, history with 1,000 runs.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_run_ui.py [--timer-only] [--profile] [--census]
-        [--timeline] [--without PART[,PART...]] [--rounds N] [--plain-qasync]
+        [--timeline] [--without PART[,PART...]] [--rounds N] [--plain-qasync] [--unthemed]
 
 ``--timer-only`` runs part 1 alone; ``--rounds N`` (default 12: with 1,440 loaded
 ticks the p99 is the 14th-latest, steady enough to compare builds, where 3 rounds' p99
@@ -14,7 +14,10 @@ the UI thread's CPU time (steadier on a noisy machine; bench/ui_census.py);
 ``--timeline`` also lists what ran during the six latest ticks (chains of work);
 ``--without`` switches parts of the window's reactions to runs off (marks, log,
 history, ... or ``ui`` for all; bench/ui_ablation.py) to see which makes it late;
-``--plain-qasync`` runs on qasync's own loop instead of the app's ``WindowEventLoop``.
+``--plain-qasync`` runs on qasync's own loop instead of the app's ``WindowEventLoop``;
+``--unthemed`` leaves out the app's theme (``ui.style.apply_theme``: palette, style
+sheet, fonts), which the bench applies since session 7 (before, it measured Qt's
+default look).
 
 1. A 16 ms QTimer's p99 lateness while 10 runs of 50 steps go at once (the
    window following one of them), against the same timer idle, same process;
@@ -64,6 +67,7 @@ from orchestrator_gui.store.background import BackgroundRecorder  # noqa: E402
 from orchestrator_gui.ui.event_loop import WindowEventLoop  # noqa: E402
 from orchestrator_gui.ui.panels.history import HistoryPanel  # noqa: E402
 from orchestrator_gui.ui.run_wiring import install_run_experience  # noqa: E402
+from orchestrator_gui.ui.style import apply_theme  # noqa: E402
 from tests.ui.run_support import Window, experiment, make_registry  # noqa: E402
 
 
@@ -268,6 +272,8 @@ def main() -> int:
         if "--timeline" in sys.argv:
             census.timeline = []
     app = QApplication.instance() or QApplication([])
+    if "--unthemed" not in sys.argv:  # the app's look (palette, style sheet, fonts), as users see it
+        apply_theme(app)
     # --plain-qasync: the loop the app had before WindowEventLoop, for an A/B of the two
     loop = qasync.QEventLoop(app) if "--plain-qasync" in sys.argv else WindowEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -1,6 +1,6 @@
 """What following a run costs the canvas, without the runs: marks and animation frames.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/canvas_marks.py [--steps N]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/canvas_marks.py [--steps N] [--unthemed]
 
 A diagnostic for issue 5 (docs/benchmarks.md, "Session 5"): the bench's window (50
 nodes) follows a run whose steps are marked one after the other (step started, five
@@ -33,6 +33,7 @@ from orchestrator_gui.core.events import StepFinished, StepStarted
 from orchestrator_gui.core.result import RunResult, StepResult
 from orchestrator_gui.store import Store
 from orchestrator_gui.ui.run_wiring import install_run_experience
+from orchestrator_gui.ui.style import apply_theme
 from tests.ui.run_support import Window, experiment, make_registry
 
 
@@ -43,6 +44,8 @@ def p90(values: list[float]) -> float:
 def main() -> int:
     steps = int(sys.argv[sys.argv.index("--steps") + 1]) if "--steps" in sys.argv else 40
     app = QApplication.instance() or QApplication([])
+    if "--unthemed" not in sys.argv:
+        apply_theme(app)
     store = Store.open()
     registry = make_registry()
     window = Window(registry, store)

@@ -2,11 +2,17 @@
 
 Fusion draws the same on every platform, so the palette and style sheet give
 one consistent dark theme that matches the canvas.
+
+Text is drawn without optional shaping (``QFont.PreferNoShaping``): Latin text
+loses kerning and ligatures it hardly shows at these sizes, scripts that need
+shaping still get it, and every repaint of text costs less, which is most of a
+table's or the log's repaint while runs go (the history list's repaint after a
+run starts 5.1-5.7 -> 3.5-4.6 ms; docs/benchmarks.md, issue 5, "Session 7").
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from orchestrator_gui import resources
@@ -38,3 +44,6 @@ def apply_theme(app: QApplication) -> None:
                      QColor("#5d6475"))
     app.setPalette(palette)
     app.setStyleSheet(resources.path("style.qss").read_text(encoding="utf-8"))
+    font = app.font()
+    font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    app.setFont(font)

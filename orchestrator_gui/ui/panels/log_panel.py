@@ -87,6 +87,9 @@ class LogPanel(QAbstractScrollArea):
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
         font.setPointSizeF(9.0)
+        # no optional shaping (a monospace font has no kerning or ligatures to lose):
+        # a full repaint 0.78 -> 0.57 ms (docs/benchmarks.md, issue 5, "Session 7")
+        font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
         self.setFont(font)  # measured in changeEvent
         self._measure()
 
