@@ -20,11 +20,12 @@ large backlog never holds the write lock for long.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, text, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -34,7 +35,7 @@ from orchestrator_gui.store import records
 from orchestrator_gui.store.database import reader, writer
 from orchestrator_gui.store.models import RunSummary
 from orchestrator_gui.store.owner import is_alive, this_process
-from orchestrator_gui.store.tables import BaselineRow, ExperimentRow, RunRow, StepRunRow
+from orchestrator_gui.store.tables import BaselineRow, RunRow, StepRunRow
 
 DEFAULT_MAX_RUNS = 1000
 PRUNE_CHUNK = 200
@@ -62,18 +63,6 @@ def _run_upsert_sql(columns: tuple[str, ...]) -> str:
     return (f"INSERT INTO runs ({', '.join(columns)}) "
             f"VALUES ({', '.join(f':{c}' for c in columns)}) "
             f"ON CONFLICT (run_id) DO UPDATE SET {updates}")
-
-
-def _driver(conn: Connection) -> Any:
-    """The sqlite3 connection under ``conn``; what runs on it is in ``conn``'s transaction."""
-    driver = conn.connection.driver_connection
-    assert driver is not None
-    return driver
-
-
-def _insert_steps(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert (or replace) ``step_runs`` rows made by ``records.step_values``."""
-    _driver(conn).executemany(_STEP_SQL, rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +101,7 @@ class RunLog:
         # steps whose own write failed, written again with the run's last write; touched only
         # by the writes, which run one at a time in event order (inline or on one thread)
         self._unwritten: dict[str, list[dict[str, Any]]] = {}
+        self._write_connection: Any = None  # the writes' own sqlite3 connection (_transaction)
 
     # --- writing, driven by engine events ---------------------------------------
 
@@ -154,18 +144,18 @@ class RunLog:
         """Run prepared writes, in order, in ONE transaction (a writer thread batches what
         queued up meanwhile); all or nothing. Then prune if a run ended."""
         try:
-            with self._writer.begin() as conn:
+            with self._transaction() as driver:
                 rows: list[dict[str, Any]] = []  # consecutive step rows: one executemany
                 for item in batch:
                     if item.step is not None:
                         rows.append(item.step)
                         continue
                     if rows:
-                        _insert_steps(conn, rows)
+                        driver.executemany(_STEP_SQL, rows)
                         rows = []
-                    self._write_run(conn, item)
+                    self._write_run(driver, item)
                 if rows:
-                    _insert_steps(conn, rows)
+                    driver.executemany(_STEP_SQL, rows)
         except Exception:
             if len(batch) == 1 and batch[0].step is not None:  # written again at the run's end
                 self._unwritten.setdefault(batch[0].run_id, []).append(batch[0].step)
@@ -176,17 +166,48 @@ class RunLog:
         if any(item.finish for item in batch):
             self.prune()
 
-    def _write_run(self, conn: Connection, item: PreparedWrite) -> None:
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        """``BEGIN IMMEDIATE`` .. ``COMMIT`` (``ROLLBACK`` on error) on the sqlite3 connection
+        kept for the writes. Why not ``engine.begin()``: checking a connection out of the
+        pool, SQLAlchemy's events and transaction objects were ~0.5 ms of Python per batch
+        on the writer thread, fifty batches a second while ten runs go, each holding the GIL
+        the UI thread needs; late window ticks fell in them far more often than chance
+        (docs/benchmarks.md, issue 5, "Session 7"). Writes run one at a time (inline, or
+        on the one writer thread), so one connection serves them."""
+        if self._write_connection is None:
+            self._write_connection = self._engine.raw_connection()
+        driver = self._write_connection.driver_connection
+        assert driver is not None
+        driver.execute("BEGIN IMMEDIATE")
+        try:
+            yield driver
+        except BaseException:
+            try:
+                driver.rollback()
+            except Exception:  # a broken connection: the next write opens another
+                self.close()
+            raise
+        driver.commit()
+
+    def close(self) -> None:
+        """Give back the writes' connection (the store closes its engine next)."""
+        connection, self._write_connection = self._write_connection, None
+        if connection is not None:
+            connection.close()
+
+    def _write_run(self, driver: Any, item: PreparedWrite) -> None:
         assert item.run is not None
         definition = item.definition
         if definition is None and item.snapshot:  # no experiment in the event: the stored one
-            definition = conn.execute(sa_select(col(ExperimentRow.definition)).where(
-                col(ExperimentRow.id) == item.run["experiment_id"])).scalar()
+            found = driver.execute("SELECT definition FROM experiments WHERE id = ?",
+                                   (item.run["experiment_id"],)).fetchone()
+            definition = found[0] if found else None
         values = {**item.run, "definition": definition}
-        _driver(conn).execute(_run_upsert_sql(tuple(values)), values)
+        driver.execute(_run_upsert_sql(tuple(values)), values)
         steps = [*self._unwritten.get(item.run_id, ()), *item.steps] if item.finish else []
         if steps:
-            _insert_steps(conn, steps)
+            driver.executemany(_STEP_SQL, steps)
 
     def _run_values(self, result: RunResult) -> dict[str, Any]:
         return {

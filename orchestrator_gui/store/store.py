@@ -80,6 +80,7 @@ class Store:
         return store
 
     def close(self) -> None:
+        self.runs.close()
         self._engine.dispose()
 
     def __enter__(self) -> Store:
