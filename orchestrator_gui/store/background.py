@@ -12,9 +12,9 @@ Writes that queued up while the thread was busy (ten runs ending steps in the
 same instant) go in one transaction: the cost of a commit is paid once, and the
 Python work the writer does (it still shares the GIL with the UI) stays small.
 
-Durability: a step is durable once its write has run, typically a few
-milliseconds after it ends (at most ``MAX_DELAY`` plus the write when the writer
-is not behind); a killed process may lose what was still queued (at
+Durability: a step is durable once its write has run, typically some ten
+milliseconds after it ends (``GATHER`` plus the write when the writer is not
+behind); a killed process may lose what was still queued (at
 most a few steps). :meth:`close` (called by the app on quit, and at interpreter
 exit) writes everything queued first. A write that fails is logged with the run
 id and reported to ``on_error``; the thread goes on with the next one.
@@ -35,11 +35,14 @@ log = logging.getLogger(__name__)
 Write = Any  # a store's PreparedWrite: call it, or pass a list to store.write_prepared
 _STOP = object()
 MAX_BATCH = 500
-# The writer shares the GIL with the UI thread: writing in the middle of a burst of
-# events slows every Qt call there. It starts once no event came for QUIET seconds,
-# or MAX_DELAY after the first one waiting.
-QUIET = 0.002
-MAX_DELAY = 0.02
+# The writer shares the GIL with the UI thread, so it should take it seldom. Woken by
+# the first event of a burst (ten runs ending steps together send theirs over several
+# milliseconds, taking turns with the window), it sleeps GATHER seconds, then writes
+# everything queued meanwhile in one transaction. It used to wait until no event had
+# come for 2 ms: every event then woke it to take the GIL (the UI thread gave it up and
+# took it back each time) and bursts were cut in pieces, 53 batches a second of ~4
+# events while ten runs went (docs/benchmarks.md, issue 5, "Session 7").
+GATHER = 0.01
 
 
 class BackgroundRecorder:
@@ -129,12 +132,11 @@ class BackgroundRecorder:
         stop = False
         while not stop:
             batch = [self._queue.get()]
-            deadline = time.monotonic() + MAX_DELAY
+            if batch[0] is not _STOP:
+                time.sleep(GATHER)  # the rest of the burst queues up without waking us
             while len(batch) < MAX_BATCH and batch[-1] is not _STOP:
-                wait = min(QUIET, deadline - time.monotonic())
-                try:  # a burst of events (ten runs ending steps at once): wait for its end
-                    batch.append(self._queue.get(timeout=wait) if wait > 0
-                                 else self._queue.get_nowait())
+                try:
+                    batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
             if batch[-1] is _STOP:
