@@ -10,7 +10,8 @@ was the 4th-latest and moved with the machine's noise) measures part 1 over N ro
 (where the lateness comes from);
 ``--census`` counts the UI thread's stretches of work over 1.5 ms by kind
 (Qt event, asyncio callback, GC pass) during those phases, by wall clock and by
-the UI thread's CPU time (steadier on a noisy machine; bench/ui_census.py);
+the UI thread's CPU time (steadier on a noisy machine; bench/ui_census.py), and
+the store's writer thread's batches, with how many late ticks fell due during one;
 ``--timeline`` also lists what ran during the six latest ticks (chains of work);
 ``--without`` switches parts of the window's reactions to runs off (marks, log,
 history, ... or ``ui`` for all; bench/ui_ablation.py) to see which makes it late;
@@ -118,6 +119,8 @@ async def bench_concurrent(window: Any, rounds: int = 12, profile: cProfile.Prof
     print(f"loaded gaps over 2x idle p99 ({bound:.2f} ms): {sum(g > bound for g in loaded)}, "
           f"their excess {sum(max(0.0, g - bound) for g in loaded):.0f} ms; "
           f"mean lateness idle {statistics.mean(idle):.2f} ms, loaded {statistics.mean(loaded):.2f} ms")
+    if census is not None:
+        print(census.writer_report(loaded_ticks, bound))
     if census is not None and census.timeline is not None:
         print(census.around(loaded_ticks))
     print(f"{rounds} x 10 runs x 50 steps: {busy} succeeded; timer gaps idle {len(idle)}, "

@@ -8,7 +8,10 @@ work longer than ``threshold_ms`` by kind:
   canvas processing dirty items and painting; ``UpdateRequest`` on a window is
   a window paint; ``Timer`` on qasync's ``_SimpleTimer`` is asyncio callbacks),
 - an asyncio callback (a run's task waking up: engine step, listeners, slots),
-- a pass of Python's cyclic garbage collector (by generation).
+- a pass of Python's cyclic garbage collector (by generation),
+
+and, on the store's writer thread, each batch it writes (:meth:`Census.writer_report`):
+that thread holds the GIL while it runs Python, and the UI thread waits for it then.
 
 The kinds overlap (an asyncio callback runs inside a qasync ``Timer`` event),
 so read each line on its own. Used by ``bench_run_ui.py --census``.
@@ -51,6 +54,7 @@ class Census:
         self.excess: collections.defaultdict[str, float] = collections.defaultdict(float)
         self.enabled = False
         self.timeline: list[tuple[float, float, str]] | None = None  # (start, end, kind)
+        self.writes: list[tuple[float, float, float]] = []  # store writer batches: start, end, CPU
 
     def add(self, kind: str, seconds: float) -> None:
         """A stretch of ``seconds`` of ``kind`` that has just ended."""
@@ -98,6 +102,24 @@ class Census:
                          f"{self.excess[kind] * 1000:.0f} ms beyond")
         return "\n".join(lines)
 
+
+    def writer_report(self, ticks: list[list[float]], bound_ms: float,
+                      interval_ms: float = 16) -> str:
+        """The store's writer thread while the timer ran: its batches, and how many of the
+        ticks late by more than ``bound_ms`` fell due while one was being written (the
+        writer holds the GIL that every Python call of the UI thread needs)."""
+        if not self.writes:
+            return "store writer: no batches while measured"
+        cpu = sorted(c * 1000 for _s, _e, c in self.writes)
+        late = [a + interval_ms / 1000 for one in ticks for a, b in itertools.pairwise(one)
+                if (b - a) * 1000 - interval_ms > bound_ms]
+        during = sum(any(s - 0.001 <= due <= e + 0.0005 for s, e, _c in self.writes)
+                     for due in late)
+        share = sum(e - s for s, e, _c in self.writes) / max(1e-9, sum(
+            one[-1] - one[0] for one in ticks if one))
+        return (f"store writer: {len(cpu)} batches, CPU median {cpu[len(cpu) // 2]:.2f} ms, "
+                f"p90 {cpu[len(cpu) * 9 // 10]:.2f} ms, writing {share:.1%} of the time; "
+                f"late ticks due while it wrote: {during} of {len(late)}")
 
     def around(self, ticks: list[list[float]], interval_ms: float = 16, worst: int = 6) -> str:
         """What the UI thread ran during the ``worst`` latest ticks of ``ticks`` (lists of
@@ -159,4 +181,18 @@ def install(threshold_ms: float = 1.5) -> tuple[QApplication, Census]:
             census.add(f"gc generation {info['generation']}", time.perf_counter() - started["t"])
 
     gc.callbacks.append(on_gc)
+
+    from orchestrator_gui.store.background import BackgroundRecorder
+
+    write = BackgroundRecorder._write
+
+    def timed_write(recorder: Any, batch: Any) -> None:  # on the writer thread
+        t0, c0 = time.perf_counter(), time.thread_time()
+        try:
+            write(recorder, batch)
+        finally:
+            if census.enabled:
+                census.writes.append((t0, time.perf_counter(), time.thread_time() - c0))
+
+    BackgroundRecorder._write = timed_write  # type: ignore[method-assign]
     return TimedApplication([]), census
