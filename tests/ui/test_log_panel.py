@@ -4,11 +4,12 @@ selecting and copying, keys, and new lines drawn without redrawing the rest."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QPalette
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 from pytestqt.qtbot import QtBot
 
 from orchestrator_gui.core.events import StepLog
@@ -191,3 +192,33 @@ def test_ctrl_c_in_the_log_copies_its_text_even_with_a_window_wide_copy(qtbot: Q
     qtbot.keyClick(panel, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == panel.toPlainText() != ""
     assert not taken
+
+
+def test_a_growing_log_repaints_its_bar_not_the_dock_around_it(qtbot: QtBot, qapp: Any) -> None:
+    from orchestrator_gui.ui.style import apply_theme
+
+    apply_theme(qapp)  # the app's look: its scroll bars are transparent
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setCentralWidget(QWidget())
+    dock = QDockWidget("Log", window)
+    panel = LogPanel()
+    dock.setWidget(panel)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    window.resize(700, 500)
+    window.show()
+    qtbot.waitExposed(window)
+    write(panel, 1, 100)
+    qtbot.wait(20)
+    under, bar = PaintedRows(), PaintedRows()
+    dock.installEventFilter(under)
+    panel.verticalScrollBar().installEventFilter(bar)
+    write(panel, 101, 150)  # more lines: the bar's handle moves
+    qtbot.waitUntil(lambda: bool(bar.heights))
+    qtbot.wait(20)
+    assert under.heights == []  # the bar's holder paints under it, not the dock
+    corner = panel.verticalScrollBar().mapTo(window, QPoint(0, 0))  # the bar's margin
+    shot = window.grab().toImage()
+    ratio = shot.devicePixelRatio()
+    seen = shot.pixelColor(round(corner.x() * ratio), round(corner.y() * ratio))
+    assert seen == panel.palette().color(QPalette.ColorRole.Base)  # the log's own colour

@@ -81,8 +81,15 @@ class LogPanel(QAbstractScrollArea):
         viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills it
         viewport.setCursor(Qt.CursorShape.IBeamCursor)
         for bar in (self.verticalScrollBar(), self.horizontalScrollBar()):
-            # a bar paints all of itself: without this, each flush repaints the dock under it
-            bar.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+            # The bars' holders fill themselves with the log's background, under a bar
+            # whatever its style: as the log grows, a flush repaints the vertical bar, and
+            # with the app's theme (transparent bars) Qt painted the window, the dock and
+            # the panel's frame under it first (~0.5 ms a flush; docs/benchmarks.md,
+            # issue 5, "Session 7").
+            holder = bar.parentWidget()
+            if holder is not None:
+                holder.setBackgroundRole(QPalette.ColorRole.Base)
+                holder.setAutoFillBackground(True)
         self.verticalScrollBar().setSingleStep(1)
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
