@@ -182,13 +182,13 @@ class RunLog:
         driver.execute("BEGIN IMMEDIATE")
         try:
             yield driver
+            driver.commit()
         except BaseException:
             try:
                 driver.rollback()
             except Exception:  # a broken connection: the next write opens another
                 self.close()
             raise
-        driver.commit()
 
     def close(self) -> None:
         """Give back the writes' connection (the store closes its engine next)."""
