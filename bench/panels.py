@@ -58,6 +58,11 @@ def cpu_ms(app: QApplication, action: Callable[[], None]) -> float:
     return (time.thread_time() - start) * 1000
 
 
+def compared(what: str, ours: list[float], baseline: str, theirs: list[float]) -> str:
+    a, b = statistics.median(ours), statistics.median(theirs)
+    return f"{what}: ours {a:.2f} ms, {baseline} {b:.2f} ms, ratio {a / b:.2f}x"
+
+
 def shown(app: QApplication, widget: QWidget, width: int, height: int) -> QMainWindow:
     window = QMainWindow()
     window.setCentralWidget(widget)
@@ -113,9 +118,8 @@ def bench_log(app: QApplication) -> list[str]:
     for count in (50, 10, 5):
         mine = [cpu_ms(app, lambda c=count: ours_flush(c)) for _ in range(REPEAT)]
         base = [cpu_ms(app, lambda c=count: theirs_flush(c)) for _ in range(REPEAT)]
-        a, b = statistics.median(mine), statistics.median(base)
-        report.append(f"log panel, full, a flush of {count} lines + repaint: ours {a:.2f} ms, "
-                      f"QPlainTextEdit {b:.2f} ms, ratio {a / b:.2f}x")
+        report.append(compared(f"log panel, full, a flush of {count} lines + repaint", mine,
+                               "QPlainTextEdit", base))
     for window in windows:
         window.close()
     return report
@@ -164,9 +168,8 @@ def bench_history(app: QApplication) -> list[str]:
     report = []
     for what, (mine, base) in (("a run starting (row inserted at the top)", starts),
                                ("a run ending (its row changed)", ends)):
-        a, b = statistics.median(mine), statistics.median(base)
-        report.append(f"history, 300 runs, {what} + repaint: ours {a:.2f} ms, "
-                      f"QStandardItemModel + QTableView {b:.2f} ms, ratio {a / b:.2f}x")
+        report.append(compared(f"history, 300 runs, {what} + repaint", mine,
+                               "QStandardItemModel + QTableView", base))
     for window in windows:
         window.close()
     return report
