@@ -222,3 +222,13 @@ def test_a_growing_log_repaints_its_bar_not_the_dock_around_it(qtbot: QtBot, qap
     ratio = shot.devicePixelRatio()
     seen = shot.pixelColor(round(corner.x() * ratio), round(corner.y() * ratio))
     assert seen == panel.palette().color(QPalette.ColorRole.Base)  # the log's own colour
+
+
+def test_a_message_over_several_lines_shows_as_lines_and_tabs_as_spaces(panel: LogPanel) -> None:
+    panel.on_event(StepLog("run-abc123", "s1", datetime.now(UTC), "error",
+                           "failed:\n\tTraceback line one\r\n\tline two"))
+    panel.flush()
+    lines = panel.toPlainText().splitlines()
+    assert len(lines) == 3 and panel.line_count() == 3
+    assert lines[0].endswith("s1: failed:")
+    assert lines[1:] == ["    Traceback line one", "    line two"]

@@ -116,8 +116,10 @@ class LogPanel(QAbstractScrollArea):
             took = f" in {event.duration_ms:.0f} ms" if event.duration_ms is not None else ""
             self._add(f"── run {event.run_id[:6]} {event.status}{took}")
 
-    def _add(self, line: str) -> None:
-        self._pending.append(line)
+    def _add(self, text: str) -> None:
+        # one entry per screen line: a message may hold line breaks (a custom step's
+        # traceback), and tabs become spaces so that a column is one character wide
+        self._pending.extend(part.expandtabs(4) for part in text.splitlines() or [""])
         if not self._timer.isActive():
             self._timer.start()
 
