@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.engine import Engine, RunHandle
@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 # interval (5 ms by default), so one repaint of the canvas could stall 100+ ms. At
 # 1 ms the window stays smooth (measured: tests/ui/test_run_live.py, bench_run_ui.py).
 GIL_SWITCH_SECONDS = 0.001
+# The status line follows the focused run's steps at most this often: each new text is a
+# repaint, and twenty a second (ten runs of 50 ms steps) were read by no one but added
+# ~0.15 ms to every canvas repaint they joined (docs/benchmarks.md, issue 5, "Session 7").
+PROGRESS_MS = 100
 
 STATUS_MARKS = {"success": "✓", "filtered": "⊘", "error": "✗", "timeout": "⏱",
                 "cancelled": "■", "interrupted": "■"}
@@ -79,6 +83,11 @@ class RunController(QObject):
         self.bridge.run_started.connect(self._changed)
         self.bridge.step_started.connect(self._on_step_started)
         self.bridge.run_finished.connect(self._on_run_finished)
+        self._progress_due = False  # a step went by while the status line rested
+        self._progress_rest = QTimer(self)
+        self._progress_rest.setSingleShot(True)
+        self._progress_rest.setInterval(PROGRESS_MS)
+        self._progress_rest.timeout.connect(self._progress_rested)
 
     # --- commands -------------------------------------------------------------------
 
@@ -160,7 +169,10 @@ class RunController(QObject):
 
     def _on_step_started(self, event: Any) -> None:
         if self.focused is not None and event.run_id == self.focused.run_id:
-            self._report()
+            if self._progress_rest.isActive():
+                self._progress_due = True  # shown when the line has rested
+            else:
+                self._report()
 
     def _on_run_finished(self, event: Any) -> None:
         if self.recorder is None:  # nothing to store: the run is over now
@@ -189,7 +201,14 @@ class RunController(QObject):
             self._changed()
 
     def _report(self) -> None:
+        """Show the progress now (run-level changes always come here at once)."""
+        self._progress_due = False
+        self._progress_rest.start()
         self.progress.emit(self.progress_text())
+
+    def _progress_rested(self) -> None:
+        if self._progress_due:
+            self._report()
 
 
 def _describe(run: RunResult) -> str:
