@@ -173,19 +173,17 @@ class LogPanel(QAbstractScrollArea):
 
     def line_at(self, pos: QPoint) -> str:
         """The line under ``pos`` (viewport coordinates), or '' below the last one."""
-        index = self.verticalScrollBar().value() + max(0, pos.y()) // self._lh
+        index = self._index_at(pos)
         return self._lines[index] if index < len(self._lines) else ""
 
     def selectedText(self) -> str:
         span = self._selection()
         if span is None:
             return ""
-        (l0, c0), (l1, c1) = span
         parts = []
-        for number in range(l0, l1 + 1):
+        for number in range(span[0][0], span[1][0] + 1):
             line = self._line(number)
-            start = c0 if number == l0 else 0
-            end = c1 if number == l1 else len(line)
+            start, end = _selected_columns(line, number, span)
             parts.append(line[start:end])
         return "\n".join(parts)
 
@@ -239,11 +237,9 @@ class LogPanel(QAbstractScrollArea):
 
     def _paint_selected(self, painter: QPainter, line: str, number: int,
                         span: tuple[Place, Place], left: float, y: int) -> None:
-        (l0, c0), (l1, c1) = span
-        start = c0 if number == l0 else 0
-        end = c1 if number == l1 else len(line)
+        start, end = _selected_columns(line, number, span)
         x0, x1 = left + self._x_of(line, start), left + self._x_of(line, end)
-        if number != l1:
+        if number != span[1][0]:
             x1 += self._cw  # the line break is part of the selection
         palette = self.palette()
         painter.fillRect(QRect(math.floor(x0), y, math.ceil(x1 - x0), self._lh),
@@ -294,9 +290,7 @@ class LogPanel(QAbstractScrollArea):
         super().resizeEvent(event)
         bar = self.verticalScrollBar()
         following = bar.value() >= bar.maximum()
-        self._set_bars(bar.value())
-        if following:
-            bar.setValue(bar.maximum())
+        self._set_bars(max(0, len(self._lines) - self._rows()) if following else bar.value())
         self.viewport().update()
 
     def _x_of(self, line: str, column: int) -> float:
@@ -316,9 +310,12 @@ class LogPanel(QAbstractScrollArea):
         index = number - self._dropped
         return self._lines[index] if 0 <= index < len(self._lines) else ""
 
+    def _index_at(self, pos: QPoint) -> int:
+        """The index in ``_lines`` of the row under ``pos`` (may be past the last line)."""
+        return self.verticalScrollBar().value() + max(0, pos.y()) // self._lh
+
     def _place_at(self, pos: QPoint) -> Place:
-        index = self.verticalScrollBar().value() + max(0, pos.y()) // self._lh
-        index = min(index, len(self._lines) - 1)
+        index = min(self._index_at(pos), len(self._lines) - 1)
         line = self._lines[index] if index >= 0 else ""
         x = pos.x() - MARGIN + self.horizontalScrollBar().value()
         return self._dropped + max(index, 0), self._column_at(line, x)
@@ -428,3 +425,9 @@ class LogPanel(QAbstractScrollArea):
             action.setEnabled(enabled)
             menu.addAction(action)
         menu.exec(event.globalPos())
+
+
+def _selected_columns(line: str, number: int, span: tuple[Place, Place]) -> tuple[int, int]:
+    """The columns of line ``number`` (``line``) inside the selection ``span``."""
+    (first, start), (last, end) = span
+    return (start if number == first else 0), (end if number == last else len(line))
