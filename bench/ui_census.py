@@ -102,7 +102,6 @@ class Census:
                          f"{self.excess[kind] * 1000:.0f} ms beyond")
         return "\n".join(lines)
 
-
     def writer_report(self, ticks: list[list[float]], bound_ms: float,
                       interval_ms: float = 16) -> str:
         """The store's writer thread while the timer ran: its batches, and how many of the
@@ -111,8 +110,8 @@ class Census:
         if not self.writes:
             return "store writer: no batches while measured"
         cpu = sorted(c * 1000 for _s, _e, c in self.writes)
-        late = [a + interval_ms / 1000 for one in ticks for a, b in itertools.pairwise(one)
-                if (b - a) * 1000 - interval_ms > bound_ms]
+        late = [before + interval_ms / 1000 for gap, before, _fired in gaps(ticks, interval_ms)
+                if gap > bound_ms]
         during = sum(any(s - 0.001 <= due <= e + 0.0005 for s, e, _c in self.writes)
                      for due in late)
         share = sum(e - s for s, e, _c in self.writes) / max(1e-9, sum(
@@ -124,15 +123,19 @@ class Census:
     def around(self, ticks: list[list[float]], interval_ms: float = 16, worst: int = 6) -> str:
         """What the UI thread ran during the ``worst`` latest ticks of ``ticks`` (lists of
         tick times), each stretch from 4 ms before the tick fell due to when it fired."""
-        gaps = sorted(((b - a) * 1000 - interval_ms, a, b) for one in ticks
-                      for a, b in itertools.pairwise(one))[-worst:]
         lines = []
-        for late, before, fired in reversed(gaps):
+        for late, before, fired in reversed(sorted(gaps(ticks, interval_ms))[-worst:]):
             due = before + interval_ms / 1000
             lines.append(f"tick {late:.1f} ms late; stretches (ms from when it fell due):")
             lines += [f"  {(t0 - due) * 1000:+7.2f} .. {(t1 - due) * 1000:+7.2f}  {kind}"
                       for t0, t1, kind in self.timeline or () if t1 > due - 0.004 and t0 < fired]
         return "\n".join(lines)
+
+
+def gaps(ticks: list[list[float]], interval_ms: float) -> list[tuple[float, float, float]]:
+    """(ms late, previous tick, this tick) for each tick of ``ticks`` (lists of tick times)."""
+    return [((b - a) * 1000 - interval_ms, a, b) for one in ticks
+            for a, b in itertools.pairwise(one)]
 
 
 def install(threshold_ms: float = 1.5) -> tuple[QApplication, Census]:
