@@ -92,6 +92,37 @@ def test_window_keeps_painting_while_steps_take_seconds(app_window: Any, qtbot: 
     assert not ex.simulator.cancel_button.isEnabled()
 
 
+def test_data_moves_on_a_long_step_and_a_quick_step_glows_steady(app_window: Any, qtbot: Any,
+                                                                  registry: Any) -> None:
+    exp = experiment(registry, [("start", "input", {}), ("quick", "sleep", {"seconds": 0.15}),
+                                ("long", "sleep", {"seconds": 1.0})])
+    app_window.canvas.load(exp)
+    ex = experience(app_window)
+    seen: dict[str, list[tuple[float, tuple[float, float]]]] = {"quick": [], "long": []}
+
+    def look() -> None:  # what the user sees: the glow's strength, where the first dot is
+        if ex.overlay.active in seen and ex.overlay.glow.isVisible():
+            dot = ex.overlay._flow.dots[0].pos()
+            seen[ex.overlay.active].append((ex.overlay.glow.opacity(), (dot.x(), dot.y())))
+
+    sampler = QTimer()
+    sampler.setInterval(10)
+    sampler.timeout.connect(look)
+    sampler.start()
+    ex.run()
+    wait_finished(qtbot, app_window)
+    sampler.stop()
+
+    # a step over in 150 ms: a steady glow, the dots shown where they start
+    quick = seen["quick"]
+    assert len(quick) >= 5
+    assert {opacity for opacity, _ in quick} == {1.0}
+    assert len({dot for _, dot in quick}) == 1
+    # a step of a second: the glow pulses and the data moves along the edge
+    assert len({round(opacity, 2) for opacity, _ in seen["long"]}) > 5
+    assert len({dot for _, dot in seen["long"]}) > 5
+
+
 def test_a_failing_step_shows_its_error_and_the_rest_skipped(app_window: Any, qtbot: Any,
                                                              registry: Any) -> None:
     exp = experiment(registry, [("start", "input", {}), ("boom", "fail", {}),

@@ -36,6 +36,10 @@ COLORS = {"running": "#7aa2f7", "success": "#3fb950", "error": "#f05252", "timeo
 MARKS = {"running": "●", "success": "✓", "error": "✗", "timeout": "⏱", "cancelled": "■",
          "skipped": "–", "filtered": "⊘", "pending": "…"}
 FRAME_MS = 33
+# Data starts moving and the glow pulsing once a step has run this long: a step of a
+# few tens of milliseconds is over before a frame would show movement, and ten runs of
+# such steps made the canvas repaint 20 more times a second for nothing (issue 5).
+ANIMATE_AFTER_MS = 250
 
 
 def badge_text(status: str, duration_ms: float | None) -> str:
@@ -365,7 +369,7 @@ class RunOverlay(QObject):
         elif isValid(self._flow):
             self._flow.setVisible(False)
         if status == "running":
-            self._timer.start()
+            self._timer.start(ANIMATE_AFTER_MS)
 
     def _set_glow(self, step_id: str | None, status: str) -> None:
         self.active = step_id
@@ -379,6 +383,8 @@ class RunOverlay(QObject):
         self.glow.setOpacity(1.0)
 
     def _tick(self) -> None:
+        if self._timer.interval() != FRAME_MS:  # the step's first frame: from now on, every frame
+            self._timer.setInterval(FRAME_MS)
         if not isValid(self._flow):
             return
         self._flow.move_on(FRAME_MS / 900)
