@@ -123,6 +123,18 @@ def test_data_moves_on_a_long_step_and_a_quick_step_glows_steady(app_window: Any
     assert len({dot for _, dot in seen["long"]}) > 5
 
 
+def test_hovering_a_badge_names_the_step_and_the_node_keeps_its_own_tip(
+        app_window: Any, qtbot: Any, registry: Any) -> None:
+    exp = experiment(registry, [("start", "input", {}), ("wait", "sleep", {"seconds": 0.01})])
+    app_window.canvas.load(exp)
+    ex = experience(app_window)
+    node(app_window, "wait").view.set_fault("Check this step's settings")  # the editor's mark
+    ex.run()
+    wait_finished(qtbot, app_window)
+    assert ex.overlay._badges["wait"].toolTip() == "Wait: success"
+    assert node(app_window, "wait").view.toolTip() == "Check this step's settings"
+
+
 def test_a_failing_step_shows_its_error_and_the_rest_skipped(app_window: Any, qtbot: Any,
                                                              registry: Any) -> None:
     exp = experiment(registry, [("start", "input", {}), ("boom", "fail", {}),

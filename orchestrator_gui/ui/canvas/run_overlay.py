@@ -348,7 +348,9 @@ class RunOverlay(QObject):
         self._badges[step_id] = badge
         badge.setVisible(True)
         badge.set(badge_text(status, duration_ms), COLORS.get(status, COLORS["pending"]))
-        node.view.setToolTip(f"{node.name()}: {status}")
+        # on the badge, not the node: the node's own tip (a fault in the chain) stays, and
+        # the node's Python itemChange is not called back twice per mark
+        badge.setToolTip(f"{node.name()}: {status}")
         if status == "skipped":
             node.view.setOpacity(0.5)
             self._dimmed.append(node)
