@@ -155,7 +155,7 @@ class Engine:
         settings: AppSettings | None = None,
         yield_between_steps: bool = False,
     ) -> None:
-        """``yield_between_steps``: give the event loop a turn before each step, so that
+        """``yield_between_steps``: give the event loop a turn as each step starts, so that
         nothing else waits for more than one step of one run. The desktop app sets it:
         its loop is the window's, and ten runs stepping in lockstep otherwise hand the loop
         back only after each has finished one step and started the next (with the
@@ -334,10 +334,17 @@ class _Run:
         try:
             for index, (step, config, handler) in enumerate(self.plan):
                 record = result.steps[index]
+                record.status = "running"
+                record.started_at = utc_now()
+                record.input_json = data_json
+                if self.listeners:
+                    self.emit(StepStarted(result.run_id, index, step.id, record))
                 if self.engine.yield_between_steps:
+                    # after the step's start, so that one step's end and the next one's
+                    # start reach the window in the same turn (one repaint, not two)
                     try:
                         await asyncio.sleep(0)
-                    except asyncio.CancelledError:  # cancelled between two steps: before this one
+                    except asyncio.CancelledError:  # cancelled between two steps: in this one
                         self._end_cancelled(index, record, time.perf_counter())
                         final_status = "cancelled"
                         raise
@@ -345,11 +352,6 @@ class _Run:
                 now = loop.time()
                 run_bound = run_deadline < now + step_limit
                 deadline = run_deadline if run_bound else now + step_limit
-                record.status = "running"
-                record.started_at = utc_now()
-                record.input_json = data_json
-                if self.listeners:
-                    self.emit(StepStarted(result.run_id, index, step.id, record))
                 ctx = StepContext(
                     step=step,
                     config=config,
