@@ -76,7 +76,7 @@ def test_window_keeps_painting_while_steps_take_seconds(app_window: Any, qtbot: 
     qtbot.waitUntil(lambda: ex.overlay.active == "wait")
     assert ex.overlay.glow_color("wait") == COLORS["running"]
     assert badges(app_window)["wait"].startswith("● running")
-    assert ex.overlay._flow.isVisible()
+    qtbot.waitUntil(ex.overlay._flow.isVisible, timeout=1000)  # a quarter second in
     qtbot.waitUntil(lambda: ex.progress.text().startswith("[2/3] Wait"))  # within 0.1 s
     assert ex.simulator.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: ex.overlay.active == "think", timeout=5000)
@@ -98,12 +98,14 @@ def test_data_moves_on_a_long_step_and_a_quick_step_glows_steady(app_window: Any
                                 ("long", "sleep", {"seconds": 1.0})])
     app_window.canvas.load(exp)
     ex = experience(app_window)
-    seen: dict[str, list[tuple[float, tuple[float, float]]]] = {"quick": [], "long": []}
+    seen: dict[str, list[tuple[float, tuple[float, float] | None]]] = {"quick": [], "long": []}
 
     def look() -> None:  # what the user sees: the glow's strength, where the first dot is
         if ex.overlay.active in seen and ex.overlay.glow.isVisible():
-            dot = ex.overlay._flow.dots[0].pos()
-            seen[ex.overlay.active].append((ex.overlay.glow.opacity(), (dot.x(), dot.y())))
+            flow = ex.overlay._flow
+            dot = flow.dots[0].scenePos() if flow.isVisible() else None
+            seen[ex.overlay.active].append(
+                (ex.overlay.glow.opacity(), None if dot is None else (dot.x(), dot.y())))
 
     sampler = QTimer()
     sampler.setInterval(10)
@@ -113,14 +115,18 @@ def test_data_moves_on_a_long_step_and_a_quick_step_glows_steady(app_window: Any
     wait_finished(qtbot, app_window)
     sampler.stop()
 
-    # a step over in 150 ms: a steady glow, the dots shown where they start
+    # a step over in 150 ms: a steady glow, no dots
     quick = seen["quick"]
     assert len(quick) >= 5
     assert {opacity for opacity, _ in quick} == {1.0}
-    assert len({dot for _, dot in quick}) == 1
-    # a step of a second: the glow pulses and the data moves along the edge
+    assert {dot for _, dot in quick} == {None}
+    # a step of a second: the glow pulses and the data moves along the edge into it
     assert len({round(opacity, 2) for opacity, _ in seen["long"]}) > 5
-    assert len({dot for _, dot in seen["long"]}) > 5
+    dots = [dot for _, dot in seen["long"] if dot is not None]
+    assert len(set(dots)) > 5
+    edge = node(app_window, "long").input(0).view.connected_pipes[0]
+    assert all(edge.mapToScene(edge.path()).boundingRect().adjusted(-1, -1, 1, 1)
+               .contains(x, y) for x, y in dots)
 
 
 def test_hovering_a_badge_names_the_step_and_the_node_keeps_its_own_tip(

@@ -36,9 +36,9 @@ COLORS = {"running": "#7aa2f7", "success": "#3fb950", "error": "#f05252", "timeo
 MARKS = {"running": "●", "success": "✓", "error": "✗", "timeout": "⏱", "cancelled": "■",
          "skipped": "–", "filtered": "⊘", "pending": "…"}
 FRAME_MS = 33
-# Data starts moving and the glow pulsing once a step has run this long: a step of a
-# few tens of milliseconds is over before a frame would show movement, and ten runs of
-# such steps made the canvas repaint 20 more times a second for nothing (issue 5).
+# Data shows on the edge, moving, and the glow pulses once a step has run this long: a
+# step of a few tens of milliseconds is over before a frame would show movement, and ten
+# runs of such steps made the canvas repaint 20 more times a second for nothing (issue 5).
 ANIMATE_AFTER_MS = 250
 
 
@@ -357,21 +357,29 @@ class RunOverlay(QObject):
 
     def _activate(self, step_id: str, status: str) -> None:
         self._set_glow(step_id, status)
-        node = self._nodes.get(step_id)
-        pipes = node.input(0).view.connected_pipes if node is not None and node.inputs() else []
-        if status == "running" and pipes:
-            pipe = pipes[0]
-            if not isValid(self._flow):
-                self._flow = DataFlow()
-            if self._flow.scene() is None and pipe.scene() is not None:
-                pipe.scene().addItem(self._flow)
-            self._flow.color = QColor(COLORS["running"])
-            self._flow.set_path(pipe.mapToScene(pipe.path()))
-            self._flow.setVisible(True)
-        elif isValid(self._flow):
-            self._flow.setVisible(False)
+        if isValid(self._flow):
+            self._flow.setVisible(False)  # shown again by the running step's first frame
         if status == "running":
             self._timer.start(ANIMATE_AFTER_MS)
+
+    def _show_flow(self) -> None:
+        """Dots on the edge into the active step: from its first frame, as the dots of a
+        step over sooner would have nothing to show, and their repaint (the old edge and
+        the new one, corners apart when a chain wraps to the next row) cost every step."""
+        node = self._nodes.get(self.active or "")
+        if node is None or not isValid(node.view) or not node.inputs():
+            return
+        pipes = node.input(0).view.connected_pipes
+        if not pipes:
+            return
+        pipe = pipes[0]
+        if not isValid(self._flow):
+            self._flow = DataFlow()
+        if self._flow.scene() is None and pipe.scene() is not None:
+            pipe.scene().addItem(self._flow)
+        self._flow.color = QColor(COLORS["running"])
+        self._flow.set_path(pipe.mapToScene(pipe.path()))
+        self._flow.setVisible(True)
 
     def _set_glow(self, step_id: str | None, status: str) -> None:
         self.active = step_id
@@ -387,9 +395,9 @@ class RunOverlay(QObject):
     def _tick(self) -> None:
         if self._timer.interval() != FRAME_MS:  # the step's first frame: from now on, every frame
             self._timer.setInterval(FRAME_MS)
-        if not isValid(self._flow):
-            return
-        self._flow.move_on(FRAME_MS / 900)
+            self._show_flow()
+        elif isValid(self._flow):
+            self._flow.move_on(FRAME_MS / 900)
         if isValid(self.glow) and self.glow.isVisible():
             self._glow_phase = (self._glow_phase + FRAME_MS / 1200) % 1.0
             self.glow.setOpacity(0.55 + 0.45 * abs(self._glow_phase * 2 - 1))
