@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 
 from orchestrator_gui import resources
 from orchestrator_gui.core.document import load_experiment
-from orchestrator_gui.ui.canvas.run_overlay import COLORS
+from orchestrator_gui.ui.canvas.run_overlay import COLORS, Glow
 from tests.ui.run_support import (  # noqa: F401 (fixtures)
     app_window,
     experience,
@@ -56,6 +56,9 @@ def test_run_button_marks_every_step_and_records_the_run(app_window: Any, qtbot:
     # the last step keeps a green glow once the run is over
     assert ex.overlay.glow_color("metrics-1") == COLORS["success"]
     assert ex.overlay.glow_color("input-1") is None  # one node glows at a time
+    glowing = [item.parentItem() for item in app_window.canvas.view.scene().items()
+               if isinstance(item, Glow) and item.isVisible()]
+    assert glowing == [node(app_window, "metrics-1").view]
 
 
 def test_window_keeps_painting_while_steps_take_seconds(app_window: Any, qtbot: Any,

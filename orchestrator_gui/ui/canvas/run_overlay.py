@@ -2,8 +2,9 @@
 
 Everything here is view state and never enters the undo history: a badge is
 a child graphics item of the node, the glow a :class:`Glow` item behind
-``node.view``, skipped steps are dimmed with the item's opacity, and the
-moving data is one scene item tracing the edge into the running step. The
+``node.view`` (both kept on the node, hidden, once made), skipped steps are
+dimmed with the item's opacity, and the moving data is one scene item tracing
+the edge into the running step. The
 overlay follows a live run (``follow``) or redraws a stored one
 (``show_record``); either way ``step_record(step_id)`` gives the inspector
 what that step received and produced.
@@ -382,15 +383,24 @@ class RunOverlay(QObject):
         self._flow.setVisible(True)
 
     def _set_glow(self, step_id: str | None, status: str) -> None:
+        """Show ``step_id``'s glow (and hide the one shown). Each node keeps a glow of its
+        own once it has glowed, as it keeps its badge: moving one glow from node to node
+        called NodeGraphQt's Python ``itemChange`` on both nodes every step."""
         self.active = step_id
         node = self._nodes.get(step_id or "")
-        if not isValid(self.glow):  # its node was deleted, and the glow with it
-            self.glow = Glow()
+        shown = self.glow if isValid(self.glow) else None  # gone with its node if deleted
         if node is None or not isValid(node.view):
-            self.glow.setVisible(False)
+            if shown is not None:
+                shown.setVisible(False)
             return
-        self.glow.show_on(node.view, COLORS.get(status, COLORS["running"]))
-        self.glow.setOpacity(1.0)
+        glow = getattr(node.view, "run_glow", None)
+        if glow is None or not isValid(glow):
+            glow = node.view.run_glow = Glow()
+        if shown is not None and shown is not glow:
+            shown.setVisible(False)
+        self.glow = glow
+        glow.show_on(node.view, COLORS.get(status, COLORS["running"]))
+        glow.setOpacity(1.0)
 
     def _tick(self) -> None:
         if self._timer.interval() != FRAME_MS:  # the step's first frame: from now on, every frame
