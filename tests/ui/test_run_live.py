@@ -97,7 +97,7 @@ def test_window_keeps_painting_while_steps_take_seconds(app_window: Any, qtbot: 
 
 def test_data_moves_on_a_long_step_and_a_quick_step_glows_steady(app_window: Any, qtbot: Any,
                                                                   registry: Any) -> None:
-    exp = experiment(registry, [("start", "input", {}), ("quick", "sleep", {"seconds": 0.15}),
+    exp = experiment(registry, [("start", "input", {}), ("quick", "sleep", {"seconds": 0.1}),
                                 ("long", "sleep", {"seconds": 1.0})])
     app_window.canvas.load(exp)
     ex = experience(app_window)
@@ -118,7 +118,7 @@ def test_data_moves_on_a_long_step_and_a_quick_step_glows_steady(app_window: Any
     wait_finished(qtbot, app_window)
     sampler.stop()
 
-    # a step over in 150 ms: a steady glow, no dots
+    # a step over in 100 ms: a steady glow, no dots
     quick = seen["quick"]
     assert len(quick) >= 5
     assert {opacity for opacity, _ in quick} == {1.0}
