@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 from pytestqt.qtbot import QtBot
@@ -232,3 +232,32 @@ def test_a_message_over_several_lines_shows_as_lines_and_tabs_as_spaces(panel: L
     assert len(lines) == 3 and panel.line_count() == 3
     assert lines[0].endswith("s1: failed:")
     assert lines[1:] == ["    Traceback line one", "    line two"]
+
+
+def test_a_flood_of_lines_is_shown_twice_a_second_and_a_trickle_at_once(panel: LogPanel,
+                                                                         qtbot: QtBot) -> None:
+    shown: list[str] = []
+
+    def look() -> None:  # what a reader sees change: the line at the top of the view
+        line = panel.first_visible_line()
+        if not shown or shown[-1] != line:
+            shown.append(line)
+
+    n = iter(range(100_000))
+    flood = QTimer()
+    flood.setInterval(20)  # 20 lines every 20 ms: far more than the view's rows each flush
+    flood.timeout.connect(lambda: [panel.on_event(line_event(next(n))) for _ in range(20)])
+    sampler = QTimer()
+    sampler.setInterval(5)
+    sampler.timeout.connect(look)
+    flood.start()
+    qtbot.wait(300)  # the first flush
+    sampler.start()
+    qtbot.wait(2000)
+    flood.stop()
+    sampler.stop()
+    assert 3 <= len(shown) - 1 <= 5, shown  # about four new views in two seconds, not eight
+
+    qtbot.wait(1100)  # the flood's last lines are shown, and half a second has passed
+    panel.on_event(StepLog("run-abc123", "s1", datetime.now(UTC), "info", "one more"))
+    qtbot.waitUntil(lambda: panel.toPlainText().endswith("one more"), timeout=400)

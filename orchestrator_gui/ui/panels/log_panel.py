@@ -1,8 +1,9 @@
 """The log panel: lines that steps write, streamed while runs go.
 
 Lines arrive as ``StepLog`` events, possibly from ten runs at once; they are
-buffered and shown at most every ``FLUSH_MS``, so a chatty run costs one short
-repaint per flush, not one per line. The panel keeps the last ``MAX_LINES``
+buffered and shown at most every ``FLUSH_MS`` (``FLOOD_FLUSH_MS`` while each flush
+brings more lines than the view shows), so a chatty run costs one short repaint
+per flush, not one per line. The panel keeps the last ``MAX_LINES``
 lines; scrolled to the end it follows new lines, scrolled up it keeps the
 reader's place while the oldest lines go.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, QTimer
@@ -46,6 +48,10 @@ from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
 from orchestrator_gui.core.events import RunFinished, RunStarted, StepLog
 
 FLUSH_MS = 250
+# While more lines come than the view shows (ten runs logging every step), each flush
+# repaints every row (~1.3 ms under that load) for lines no one can read as they pass:
+# then the log is brought up to date twice a second instead (issue 5, "Session 8").
+FLOOD_FLUSH_MS = 500
 MAX_LINES = 5000
 MARGIN = 4  # px left of the text, as a text edit's document margin
 PLACEHOLDER = "Log lines from running steps appear here."
@@ -75,7 +81,7 @@ class LogPanel(QAbstractScrollArea):
         self._dragging = False  # a press started a selection the mouse is extending
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(FLUSH_MS)
+        self._flood_until = 0.0  # until then, lines come faster than the view shows them
         self._timer.timeout.connect(self.flush)
         viewport = self.viewport()
         viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills it
@@ -120,8 +126,9 @@ class LogPanel(QAbstractScrollArea):
         # one entry per screen line: a message may hold line breaks (a custom step's
         # traceback), and tabs become spaces so that a column is one character wide
         self._pending.extend(part.expandtabs(4) for part in text.splitlines() or [""])
-        if not self._timer.isActive():
-            self._timer.start()
+        if not self._timer.isActive():  # a line after a flood has ended shows at the usual pace
+            self._timer.start(FLOOD_FLUSH_MS if time.monotonic() < self._flood_until
+                              else FLUSH_MS)
 
     def flush(self) -> None:
         """Show the lines waiting; the oldest beyond ``MAX_LINES`` go."""
@@ -148,7 +155,9 @@ class LogPanel(QAbstractScrollArea):
         shift = self._dropped + top - top_before  # lines the view moved down the log
         first_new = max(0, count_before - max(0, excess)) - top  # row of the first new line
         viewport = self.viewport()
-        if shift >= rows or top_before < self._dropped:  # all new, or the top line went
+        flood = shift >= rows  # the whole view is new lines
+        self._flood_until = time.monotonic() + FLOOD_FLUSH_MS / 1000 if flood else 0.0
+        if flood or top_before < self._dropped:  # all new, or the top line went
             viewport.update()
             return
         if shift:
