@@ -13,7 +13,8 @@ what that step received and produced.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPixmap
@@ -37,6 +38,7 @@ COLORS = {"running": "#7aa2f7", "success": "#3fb950", "error": "#f05252", "timeo
 MARKS = {"running": "●", "success": "✓", "error": "✗", "timeout": "⏱", "cancelled": "■",
          "skipped": "–", "filtered": "⊘", "pending": "…"}
 FRAME_MS = 33
+_Item = TypeVar("_Item", bound=QGraphicsItem)
 # Data shows on the edge, moving, and the glow pulses once a step has run this long: a
 # step of a few tens of milliseconds is over before a frame would show movement, and ten
 # runs of such steps made the canvas repaint 20 more times a second for nothing (issue 5).
@@ -217,6 +219,16 @@ class DataFlow(QGraphicsRectItem):
             dot.setPos(self.path.pointAtPercent(t))
 
 
+def _kept_on(view: QGraphicsItem, name: str, make: Callable[[], _Item]) -> _Item:
+    """The run item ``name`` a node's view keeps (made the first time, or again if Qt
+    deleted it): hidden and shown again run after run, as removing it crashes."""
+    item: _Item | None = getattr(view, name, None)
+    if item is None or not isValid(item):
+        item = make()
+        setattr(view, name, item)
+    return item
+
+
 class RunOverlay(QObject):
     """Draws one run (live or stored) on a :class:`Canvas`."""
 
@@ -343,9 +355,7 @@ class RunOverlay(QObject):
         node = self._nodes.get(step_id)
         if node is None or not isValid(node.view):
             return
-        badge = getattr(node.view, "run_badge", None)
-        if badge is None or not isValid(badge):
-            badge = node.view.run_badge = StatusBadge(node.view)
+        badge = _kept_on(node.view, "run_badge", lambda: StatusBadge(node.view))
         self._badges[step_id] = badge
         badge.setVisible(True)
         badge.set(badge_text(status, duration_ms), COLORS.get(status, COLORS["pending"]))
@@ -388,16 +398,12 @@ class RunOverlay(QObject):
         called NodeGraphQt's Python ``itemChange`` on both nodes every step."""
         self.active = step_id
         node = self._nodes.get(step_id or "")
-        shown = self.glow if isValid(self.glow) else None  # gone with its node if deleted
-        if node is None or not isValid(node.view):
-            if shown is not None:
-                shown.setVisible(False)
+        glow = (_kept_on(node.view, "run_glow", Glow)
+                if node is not None and isValid(node.view) else None)
+        if isValid(self.glow) and self.glow is not glow:  # (gone with its node if deleted)
+            self.glow.setVisible(False)
+        if node is None or glow is None:
             return
-        glow = getattr(node.view, "run_glow", None)
-        if glow is None or not isValid(glow):
-            glow = node.view.run_glow = Glow()
-        if shown is not None and shown is not glow:
-            shown.setVisible(False)
         self.glow = glow
         glow.show_on(node.view, COLORS.get(status, COLORS["running"]))
         glow.setOpacity(1.0)
