@@ -263,3 +263,51 @@ def test_the_table_paints_each_status_in_its_colour_and_durations_to_the_right(
         xs = [x for x, _color in inked(row, 3)]
         assert xs and max(xs) > duration.right() - 12 and min(xs) > duration.left() + 8
         assert inked(row, 0) and inked(row, 1)  # time and scenario drawn
+
+
+def test_a_selected_run_is_highlighted_and_a_long_scenario_ends_in_an_ellipsis(
+        qtbot: Any) -> None:
+    from datetime import UTC, datetime
+
+    from PySide6.QtGui import QColor, QPalette
+
+    from orchestrator_gui.store.models import RunSummary
+    from orchestrator_gui.ui.panels.history import HistoryPanel
+
+    panel = HistoryPanel()
+    qtbot.addWidget(panel)
+    panel.resize(340, 300)
+    panel.show()
+    begun = datetime(2026, 9, 28, 12, 0, tzinfo=UTC)
+    long_name = "Quarterly enterprise onboarding with manual review " * 2
+    panel.model.set_runs([
+        RunSummary("r-2", "exp", "E", long_name, "filtered", begun, begun, 7.0),
+        RunSummary("r-1", "exp", "E", "Happy Path", "success", begun, begun, 1234.0)])
+    table = panel.table
+    table.selectRow(1)
+    qtbot.wait(10)
+    image = table.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+
+    def colours(row: int, column: int) -> set[str]:
+        rect = table.visualRect(table.model().index(row, column))
+        return {QColor(image.pixel(round(x * ratio), round(y * ratio))).name()
+                for y in range(rect.top() + 1, rect.bottom())
+                for x in range(rect.left() + 1, rect.right())}
+
+    palette = table.palette()
+    selected = colours(1, 2)
+    assert palette.color(QPalette.ColorRole.Highlight).name() in selected
+    # the selected run's status in the highlight's text colour, not its own (readable)
+    assert palette.color(QPalette.ColorRole.HighlightedText).name() in selected
+    assert QColor(COLORS["success"]).name() not in selected
+    assert palette.color(QPalette.ColorRole.Highlight).name() not in colours(0, 2)
+    # the scenario too long for its column: cut short with an ellipsis, inside its cell
+    metrics = table.fontMetrics()
+    scenario = table.visualRect(table.model().index(0, 1))
+    assert metrics.horizontalAdvance(long_name) > scenario.width()
+    background = image.pixel(scenario.right() * ratio, (scenario.top() + 1) * ratio)
+    ink = [x for x in range(scenario.right() - 2, scenario.right() + 2)
+           for y in range(scenario.top() + 2, scenario.bottom() - 1)
+           if image.pixel(round(x * ratio), round(y * ratio)) != background]
+    assert not ink, "the scenario's text runs into the status column"

@@ -11,21 +11,18 @@ to the first window.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
     QModelIndex,
-    QModelRoleData,
-    QModelRoleDataSpan,
     QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QStaticText
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,6 +30,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -75,9 +75,9 @@ Cells = dict[int, tuple[Any, ...]]  # role -> one value per column
 class RunTableModel(QAbstractTableModel):
     """Runs as rows: time, scenario, status, duration; ``run_at(row)`` gives the summary.
 
-    Each row's cells are worked out once, the first time the row is shown: a
-    repaint asks ``data`` for some ten roles of every visible cell, and formatting
-    there (dates, colours, enum lookups) made one repaint of the table cost ~7 ms
+    Each row's cells are worked out once, the first time the row is shown
+    (:meth:`row_cells`, which :class:`RunCellDelegate` paints from): formatting per
+    paint (dates, colours, enum lookups) made one repaint of the table cost ~7 ms
     more while runs go (docs/benchmarks.md, issue 5).
     """
 
@@ -153,30 +153,12 @@ class RunTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
-        cells = self._row_cells(index.row())
+        cells = self.row_cells(index.row())
         values = cells.get(role) if cells is not None else None
         return values[index.column()] if values is not None else None
 
-    def multiData(self, index: Index, roles: QModelRoleDataSpan | QModelRoleData) -> None:
-        """Every role a cell is painted with, in one call from Qt instead of one per role:
-        a repaint asks some seven roles of each visible cell, and each ``data`` call from
-        C++ into Python costs more than the lookup it makes. A run starting (row inserted
-        at the top, 24 rows repainted): 5.9-6.5 -> 4.9-6.1 ms, most of the rest being Qt's
-        own text layout per cell (docs/benchmarks.md, issue 5, "Session 7")."""
-        cells = self._row_cells(index.row())
-        column = index.column()
-        span: Iterable[QModelRoleData] = (  # a span iterates (PySide6's stubs do not say so)
-            cast("Iterable[QModelRoleData]", roles) if isinstance(roles, QModelRoleDataSpan)
-            else (roles,))
-        for role_data in span:
-            values = cells.get(role_data.role()) if cells is not None else None
-            value = values[column] if values is not None else None
-            if value is None:
-                role_data.clearData()
-            else:
-                role_data.setData(value)
-
-    def _row_cells(self, row: int) -> Cells | None:
+    def row_cells(self, row: int) -> Cells | None:
+        """Row ``row``'s values by role, one per column (worked out once per change)."""
         if not 0 <= row < len(self._cells):
             return None
         cells = self._cells[row]
@@ -197,6 +179,76 @@ class RunTableModel(QAbstractTableModel):
             _ALIGNMENT: (None, None, None, _RIGHT),
             _TOOLTIP: (tip,) * len(COLUMNS),
         }
+
+
+_SELECTED = QStyle.StateFlag.State_Selected
+_FOCUSED = QStyle.StateFlag.State_HasFocus
+_MARGIN = 3  # px left and right of a cell's text: Fusion's (focus frame margin + 1)
+
+
+class RunCellDelegate(QStyledItemDelegate):
+    """Paints a history cell's text laid out once (``QStaticText``) instead of by the style.
+
+    Why: a run starting inserts its row at the top, and the whole table is painted
+    again while ten runs go; through ``QStyledItemDelegate`` that took ~4.4 ms on the
+    UI thread (per cell: some seven roles asked from Python, then the style's text
+    layout), long enough to make the window's timers late. Drawing a prepared text,
+    the status colour and the selection takes about half (docs/benchmarks.md, issue
+    5, "Session 9"). The row's background (alternate colours) is still the view's.
+    """
+
+    CACHE_LIMIT = 4096  # texts kept laid out (times, durations, scenarios, per width)
+
+    def __init__(self, model: RunTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        # (text, room) -> (laid out, width, height)
+        self._laid: dict[tuple[str, int], tuple[QStaticText, float, float]] = {}
+
+    def forget_layout(self) -> None:
+        """Lay texts out again (the font changed)."""
+        self._laid.clear()
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: Index) -> None:
+        cells = self._model.row_cells(index.row())
+        if cells is None:
+            return
+        column = index.column()
+        rect = option.rect
+        state = option.state
+        palette: QPalette = option.palette
+        text = cells[_DISPLAY][column]
+        if state & _SELECTED:  # as the style paints it: highlight, its text colour
+            painter.fillRect(rect, palette.highlight())
+            painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+        else:
+            painter.setPen(cells[_FOREGROUND][column] or palette.color(QPalette.ColorRole.Text))
+        room = rect.width() - 2 * _MARGIN
+        static, width, height = self._laid.get((text, room)) or self._lay_out(text, room)
+        x = rect.right() - _MARGIN - width if cells[_ALIGNMENT][column] else rect.x() + _MARGIN
+        painter.drawStaticText(round(x), round(rect.y() + (rect.height() - height) / 2), static)
+        if state & _FOCUSED:  # where the keyboard is (only the current cell)
+            widget = option.widget
+            widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, option,
+                                         painter, widget)
+
+    def _lay_out(self, text: str, room: int) -> tuple[QStaticText, float, float]:
+        """``text`` laid out in the table's font, cut short with "…" to fit ``room`` px."""
+        if len(self._laid) >= self.CACHE_LIMIT:
+            self._laid.clear()
+        parent = self.parent()
+        font = parent.font() if isinstance(parent, QWidget) else QFont()
+        metrics = QFontMetricsF(font)
+        shown = text
+        if metrics.horizontalAdvance(text) > room + 0.5:  # widths are fractional
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        static = QStaticText(shown)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.prepare(font=font)
+        size = static.size()
+        laid = self._laid[(text, room)] = (static, size.width(), size.height())
+        return laid
 
 
 class HistoryPanel(QWidget):
@@ -225,6 +277,8 @@ class HistoryPanel(QWidget):
         self.table.setObjectName("history")
         self.table.setAccessibleName("Runs of this experiment, newest first")
         self.table.setModel(self.model)
+        self.cell_painter = RunCellDelegate(self.model, self.table)
+        self.table.setItemDelegate(self.cell_painter)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -294,6 +348,7 @@ class HistoryPanel(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.cell_painter.forget_layout()
             self._fit_columns()
 
     # --- content ----------------------------------------------------------------------
