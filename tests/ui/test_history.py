@@ -311,3 +311,41 @@ def test_a_selected_run_is_highlighted_and_a_long_scenario_ends_in_an_ellipsis(
            for y in range(scenario.top() + 2, scenario.bottom() - 1)
            if image.pixel(round(x * ratio), round(y * ratio)) != background]
     assert not ink, "the scenario's text runs into the status column"
+
+
+def test_a_new_run_count_repaints_the_label_without_laying_the_window_out_again(
+        qtbot: Any) -> None:
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QEvent, QObject
+
+    from orchestrator_gui.core.result import RunResult
+    from orchestrator_gui.ui.panels.history import MAX_ROWS, HistoryPanel
+
+    panel = HistoryPanel()
+    qtbot.addWidget(panel)
+    panel.experiment_id = "exp"
+    panel.resize(340, 300)
+    panel.show()
+    qtbot.waitExposed(panel)
+
+    class LayoutRequests(QObject):
+        count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.LayoutRequest:
+                self.count += 1
+            return False
+
+    requests = LayoutRequests()
+    panel.installEventFilter(requests)
+    for n in range(1, 13):  # runs starting, as the store reports them: the count grows
+        run = RunResult(f"r-{n}", "exp", "E", "Load", status="running")
+        panel.on_run_stored(SimpleNamespace(result=run))
+        qtbot.wait(2)
+        if n == 1:  # (the first row may settle the panel once)
+            requests.count = 0
+    assert panel.count_label.text() == "12 runs"
+    assert requests.count == 0  # the docks are not laid out again for each new count
+    metrics = panel.count_label.fontMetrics()
+    assert metrics.horizontalAdvance(f"{MAX_ROWS} runs") <= panel.count_label.width()
