@@ -206,3 +206,49 @@ def test_the_status_line_follows_fast_steps_without_repainting_for_each(
     assert 2 <= len(step_lines) <= took / 0.1 + 2, (len(step_lines), took)
     assert len(set(step_lines)) == len(step_lines)  # each one news
     assert ex.progress.text().startswith("✓ Test pipeline: success")  # the end at once
+
+
+def test_a_window_timer_due_while_a_step_is_marked_fires_before_the_canvas_repaints(
+        app_window: Any, qtbot: Any, registry: Any) -> None:
+    """The window's own timers (an animation frame, a click's follow-up) that fall due while
+    the engine runs a step come before the canvas's repaint of that step's marks: ten runs
+    going must not make them wait for it too."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from orchestrator_gui.core.events import StepStarted
+    from orchestrator_gui.core.result import RunResult, StepResult
+
+    app_window.canvas.load(experiment(registry, [("start", "input", {}),
+                                                 ("wait", "sleep", {"seconds": 0.01})]))
+    ex = experience(app_window)
+    run = RunResult("r-live", "exp-test", "Test", None, status="running",
+                    steps=[StepResult(n.step_id(), "sleep", n.name())
+                           for n in app_window.canvas.nodes()])
+    ex.overlay.follow(run)
+    qtbot.wait(50)  # (the window has painted what it had to)
+    order: list[str] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                order.append("canvas painted")
+            return False
+
+    paints = Paints()
+    app_window.canvas.view.viewport().installEventFilter(paints)
+    window_timer = QTimer()
+    window_timer.setSingleShot(True)
+    window_timer.setTimerType(Qt.TimerType.PreciseTimer)
+    window_timer.timeout.connect(lambda: order.append("window timer"))
+
+    def engine_step() -> None:
+        window_timer.start(1)
+        time.sleep(0.005)  # the window's timer falls due while the step is handled
+        ex.overlay.on_step_started(StepStarted(run.run_id, 1, "wait", run.step("wait")))
+
+    QTimer.singleShot(0, engine_step)
+    qtbot.waitUntil(lambda: "window timer" in order and "canvas painted" in order)
+    assert order.index("window timer") < order.index("canvas painted"), order
+    assert ex.overlay.status_of("wait") == "● running"
+    assert ex.overlay.glow_color("wait") == COLORS["running"]
+

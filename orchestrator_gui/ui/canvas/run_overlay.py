@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from orchestrator_gui.core.events import StepStarted
 from orchestrator_gui.core.result import RunResult, utc_now
 from orchestrator_gui.ui.bridge import RunBridge
 from orchestrator_gui.ui.canvas.editor import Canvas
@@ -249,6 +250,11 @@ class RunOverlay(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
+        self._pending: list[Any] = []  # the followed run's step events, not drawn yet
+        self._draw_timer = QTimer(self)
+        self._draw_timer.setSingleShot(True)
+        self._draw_timer.setInterval(0)  # a Qt timer, not a posted call: see draw_pending
+        self._draw_timer.timeout.connect(self.draw_pending)
         if bridge is not None:
             bridge.step_started.connect(self.on_step_started)
             bridge.step_finished.connect(self.on_step_finished)
@@ -284,6 +290,8 @@ class RunOverlay(QObject):
             self._activate(last, self._finished_status(last))
 
     def clear(self) -> None:
+        self._pending.clear()
+        self._draw_timer.stop()
         self._timer.stop()
         self._set_glow(None, "")
         if isValid(self._flow):
@@ -315,36 +323,62 @@ class RunOverlay(QObject):
 
     def glow_color(self, step_id: str) -> str | None:
         """The colour ``step_id``'s node glows in (``#3fb950``), or None if it does not glow."""
+        self.draw_pending()
         node = self._nodes.get(step_id)
         if node is None or not isValid(self.glow) or not self.glow.isVisible():
             return None
         return self.glow.color if self.glow.parentItem() is node.view else None
 
     def status_of(self, step_id: str) -> str | None:
+        self.draw_pending()
         badge = self._badges.get(step_id)
         return badge.text if badge is not None else None
 
     # --- live events ----------------------------------------------------------------
 
     def on_step_started(self, event: Any) -> None:
-        if self.run is None or event.run_id != self.run.run_id:
-            return
-        self._mark(event.step_id, "running", None)
-        self._activate(event.step_id, "running")
+        self._defer(event)
 
     def on_step_finished(self, event: Any) -> None:
+        self._defer(event)
+
+    def _defer(self, event: Any) -> None:
         if self.run is None or event.run_id != self.run.run_id:
             return
-        self._mark(event.step_id, event.status, event.duration_ms)
-        if event.step_id == self.active and event.status != "running":
-            if isValid(self._flow):
-                self._flow.setVisible(False)
-            self._timer.stop()
-            self._set_glow(event.step_id, event.status)
+        self._pending.append(event)
+        if not self._draw_timer.isActive():
+            self._draw_timer.start()
+
+    def draw_pending(self) -> None:
+        """Draw the followed run's step events received so far, in order.
+
+        Why later and not in the engine's callback: the marks make the scene post its
+        repaint, and Qt handles posted events before due timers, so a window timer that
+        fell due while the engine ran waited for the canvas's repaint too (a chain of
+        ~2 ms). Drawn from a zero-interval Qt timer, the marks and their repaint come
+        after the timers already due. Readers (``status_of``, ``glow_color``, a run's
+        end) draw what is pending first, so nothing reads a state behind the run.
+        """
+        self._draw_timer.stop()
+        events, self._pending = self._pending, []
+        for event in events:
+            if self.run is None or event.run_id != self.run.run_id:
+                continue
+            if isinstance(event, StepStarted):
+                self._mark(event.step_id, "running", None)
+                self._activate(event.step_id, "running")
+                continue
+            self._mark(event.step_id, event.status, event.duration_ms)
+            if event.step_id == self.active and event.status != "running":
+                if isValid(self._flow):
+                    self._flow.setVisible(False)
+                self._timer.stop()
+                self._set_glow(event.step_id, event.status)
 
     def on_run_finished(self, event: Any) -> None:
         if self.run is None or event.run_id != self.run.run_id:
             return
+        self.draw_pending()
         if event.status == "filtered" and self.active is not None:
             self._mark(self.active, "filtered", self._step_duration(self.active))
             self._set_glow(self.active, "filtered")
