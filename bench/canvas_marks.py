@@ -62,7 +62,8 @@ def main() -> int:
                     steps=[StepResult(n.step_id(), "sleep", n.name()) for n in window.canvas.nodes()])
     overlay.follow(run)
 
-    def settle() -> None:  # the scene's dirty items, then the window's paint
+    def settle() -> None:  # the marks (drawn from a timer), the scene's dirty items, the paint
+        overlay.draw_pending()
         app.processEvents()
         app.processEvents()
 
