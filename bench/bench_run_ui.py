@@ -173,6 +173,7 @@ def bench_marking(window: Any) -> tuple[float, float]:
         for i, step in enumerate(result.steps):
             overlay.on_step_started(StepStarted("bench", i, step.id, step))
             overlay.on_step_finished(StepFinished("bench", i, step.id, "success", 1.0, step))
+        overlay.draw_pending()  # (the app draws them from a zero timer, just after)
         app.processEvents()  # include the repaint the marks cause
 
     def toggle_all() -> None:
