@@ -218,25 +218,31 @@ def test_columns_fit_every_value_and_never_jump_back_as_runs_go(qtbot: Any) -> N
     assert sum(table.columnWidth(c) for c in range(4)) <= table.viewport().width()
 
 
-def test_the_table_paints_each_status_in_its_colour_and_durations_to_the_right(
-        qtbot: Any) -> None:
+def two_runs_panel(qtbot: Any, width: int, scenario: str = "High Risk") -> Any:
+    """A history panel ``width`` px wide listing a filtered run (``scenario``) above a
+    successful one, shown."""
     from datetime import UTC, datetime
-
-    from PySide6.QtGui import QColor
 
     from orchestrator_gui.store.models import RunSummary
     from orchestrator_gui.ui.panels.history import HistoryPanel
 
     panel = HistoryPanel()
     qtbot.addWidget(panel)
-    panel.resize(420, 300)
+    panel.resize(width, 300)
     panel.show()
     begun = datetime(2026, 9, 28, 12, 0, tzinfo=UTC)
     panel.model.set_runs([
-        RunSummary("r-2", "exp", "E", "High Risk", "filtered", begun, begun, 7.0),
+        RunSummary("r-2", "exp", "E", scenario, "filtered", begun, begun, 7.0),
         RunSummary("r-1", "exp", "E", "Happy Path", "success", begun, begun, 1234.0)])
+    return panel
+
+
+def test_the_table_paints_each_status_in_its_colour_and_durations_to_the_right(
+        qtbot: Any) -> None:
+    from PySide6.QtGui import QColor
+
+    table = two_runs_panel(qtbot, 420).table
     qtbot.wait(10)
-    table = panel.table
     image = table.viewport().grab().toImage()
     ratio = image.devicePixelRatio()
 
@@ -265,25 +271,12 @@ def test_the_table_paints_each_status_in_its_colour_and_durations_to_the_right(
         assert inked(row, 0) and inked(row, 1)  # time and scenario drawn
 
 
-def test_a_selected_run_is_highlighted_and_a_long_scenario_ends_in_an_ellipsis(
+def test_a_selected_run_is_highlighted_and_a_long_scenario_stays_in_its_column(
         qtbot: Any) -> None:
-    from datetime import UTC, datetime
-
     from PySide6.QtGui import QColor, QPalette
 
-    from orchestrator_gui.store.models import RunSummary
-    from orchestrator_gui.ui.panels.history import HistoryPanel
-
-    panel = HistoryPanel()
-    qtbot.addWidget(panel)
-    panel.resize(340, 300)
-    panel.show()
-    begun = datetime(2026, 9, 28, 12, 0, tzinfo=UTC)
     long_name = "Quarterly enterprise onboarding with manual review " * 2
-    panel.model.set_runs([
-        RunSummary("r-2", "exp", "E", long_name, "filtered", begun, begun, 7.0),
-        RunSummary("r-1", "exp", "E", "Happy Path", "success", begun, begun, 1234.0)])
-    table = panel.table
+    table = two_runs_panel(qtbot, 340, long_name).table
     table.selectRow(1)
     qtbot.wait(10)
     image = table.viewport().grab().toImage()
@@ -302,11 +295,11 @@ def test_a_selected_run_is_highlighted_and_a_long_scenario_ends_in_an_ellipsis(
     assert palette.color(QPalette.ColorRole.HighlightedText).name() in selected
     assert QColor(COLORS["success"]).name() not in selected
     assert palette.color(QPalette.ColorRole.Highlight).name() not in colours(0, 2)
-    # the scenario too long for its column: cut short with an ellipsis, inside its cell
+    # the scenario too long for its column is cut short (with an ellipsis) inside its cell
     metrics = table.fontMetrics()
     scenario = table.visualRect(table.model().index(0, 1))
     assert metrics.horizontalAdvance(long_name) > scenario.width()
-    background = image.pixel(scenario.right() * ratio, (scenario.top() + 1) * ratio)
+    background = image.pixel(round(scenario.right() * ratio), round((scenario.top() + 1) * ratio))
     ink = [x for x in range(scenario.right() - 2, scenario.right() + 2)
            for y in range(scenario.top() + 2, scenario.bottom() - 1)
            if image.pixel(round(x * ratio), round(y * ratio)) != background]
