@@ -361,9 +361,7 @@ class RunOverlay(QObject):
         """
         self._draw_timer.stop()
         events, self._pending = self._pending, []
-        for event in events:
-            if self.run is None or event.run_id != self.run.run_id:
-                continue
+        for event in events:  # all of self.run: clear() drops them when the run changes
             if isinstance(event, StepStarted):
                 self._mark(event.step_id, "running", None)
                 self._activate(event.step_id, "running")
