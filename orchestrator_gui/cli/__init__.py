@@ -27,6 +27,7 @@ from orchestrator_gui.cli.parser import build_parser
 from orchestrator_gui.cli.run import run_command
 from orchestrator_gui.cli.suite import test_command
 from orchestrator_gui.cli.sweep import sweep_command
+from orchestrator_gui.cli.trust import trust_command
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": run_command,
@@ -43,6 +44,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "baseline": baseline_command,
     "replay": replay_command,
     "endpoints": endpoints_command,
+    "trust": trust_command,
 }
 
 __all__ = ["main"]

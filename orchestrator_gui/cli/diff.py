@@ -21,8 +21,10 @@ from orchestrator_gui.cli.output import (
     table,
 )
 from orchestrator_gui.cli.stores import open_store
+from orchestrator_gui.cli.trust import require_trust
 from orchestrator_gui.core.baselines import replay_run
 from orchestrator_gui.core.compare import RunComparison, compare_runs
+from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.jsondiff import Change, describe
 from orchestrator_gui.store import Store
@@ -150,6 +152,7 @@ def replay_command(args: argparse.Namespace) -> int:
                                "--current uses the snapshot kept with the run") from None
             except ExperimentError as exc:
                 raise problems_of(exc) from None
+        _require_replay_trust(store, record, experiment, args)
         try:
             report = asyncio.run(replay_run(store, record["runId"], experiment=experiment,
                                             keep=not args.no_save))
@@ -164,3 +167,18 @@ def replay_command(args: argparse.Namespace) -> int:
                               "now different: " + ", ".join(s.step_id for s in changed)))
     say(f"replay run {report.record['runId']} of {report.original_run_id}")
     return OK if report.same else RUN_FAILED
+
+
+def _require_replay_trust(store: Store, record: dict[str, Any], experiment: Experiment | None,
+                          args: argparse.Namespace) -> None:
+    """A replay answers recorded calls from the record, but a step without one calls out."""
+    if experiment is None:
+        snapshot = record.get("experiment")
+        try:
+            experiment = load_experiment(snapshot) if isinstance(snapshot, dict) else None
+        except ExperimentError:
+            return  # replay_run reports it
+    if experiment is not None:
+        require_trust(experiment, label=f"run {record['runId']}", db=args.db,
+                      dry_run=bool(record.get("dryRun")), allow_hosts=args.allow_host,
+                      store=store)

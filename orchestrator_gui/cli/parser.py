@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from orchestrator_gui import __version__
-from orchestrator_gui.cli import endpoints
+from orchestrator_gui.cli import endpoints, trust
 from orchestrator_gui.cli.analysis_parser import add_analysis_verbs, positive_int
 
 DESCRIPTION = """\
@@ -85,6 +85,7 @@ _VERBS: dict[str, tuple[str, str, str]] = {
         "  orchestrator schema -o experiment.schema.json",
     ),
     "endpoints": endpoints.HELP,
+    "trust": trust.HELP,
 }
 
 
@@ -122,6 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true",
                      help="print only the run record, as JSON, on stdout")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
+    trust.add_allow_host(run)
+    trust.add_arguments(sub["trust"])
 
     sub["validate"].add_argument("files", metavar="FILE", nargs="+", help="experiment JSON files")
     sub["list"].add_argument("--json", action="store_true", help="print the list as JSON")
@@ -145,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub["export"].add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     sub["schema"].add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     add_analysis_verbs(verbs, _common)
+    for verb in ("test", "sweep", "replay"):
+        trust.add_allow_host(verbs.choices[verb])
     endpoints.add_arguments(sub["endpoints"])
     return parser
 

@@ -24,6 +24,7 @@ from orchestrator_gui.cli.output import (
 )
 from orchestrator_gui.cli.progress import Progress
 from orchestrator_gui.cli.stores import open_store
+from orchestrator_gui.cli.trust import require_trust
 from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.baselines import compare_to_baseline
 from orchestrator_gui.core.compare import RunComparison
@@ -38,6 +39,8 @@ def run_command(args: argparse.Namespace) -> int:
     store: Store | None = None
     try:
         experiment, store = resolve_experiment(args.experiment, args.db)
+        require_trust(experiment, label=args.experiment, db=args.db, dry_run=args.dry_run,
+                      allow_hosts=args.allow_host, store=store)
         preset = find_preset(args.preset, store, args.db) if args.preset else None
         run_input = resolve_input(args.input, preset)
         if not args.no_save and store is None:

@@ -25,6 +25,7 @@ from orchestrator_gui.cli.output import (
     write_atomic,
 )
 from orchestrator_gui.cli.run import resolve_experiment
+from orchestrator_gui.cli.trust import require_trust
 from orchestrator_gui.cli.stores import open_store
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.errors import ExperimentError
@@ -42,6 +43,8 @@ def test_command(args: argparse.Namespace) -> int:
     experiment, store = resolve_experiment(args.experiment, args.db)
     try:
         suite = _suite(experiment, args.scenarios)
+        require_trust(experiment, label=args.experiment, db=args.db, dry_run=suite.dry_run,
+                      allow_hosts=args.allow_host, store=store)
         if store is None:  # also without saving: the previous suite run is compared
             store = open_store(args.db)
         progress = None if args.quiet else _progress

@@ -14,6 +14,7 @@ from typing import Any
 
 from orchestrator_gui.cli.output import OK, CliError, print_json, table
 from orchestrator_gui.cli.run import find_preset, resolve_experiment, resolve_input
+from orchestrator_gui.cli.trust import require_trust
 from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.sweeps import Sweep, run_sweep, spaced
 
@@ -21,6 +22,8 @@ from orchestrator_gui.core.sweeps import Sweep, run_sweep, spaced
 def sweep_command(args: argparse.Namespace) -> int:
     experiment, store = resolve_experiment(args.experiment, args.db)
     try:
+        require_trust(experiment, label=args.experiment, db=args.db, dry_run=args.dry_run,
+                      allow_hosts=args.allow_host, store=store)
         preset = find_preset(args.preset, store, args.db) if args.preset else None
     finally:
         if store is not None:

@@ -41,7 +41,7 @@ import asyncio
 import ipaddress
 import re
 import socket
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 import httpcore
@@ -305,33 +305,50 @@ def request_hook(network: NetworkSettings, origin: str,
     return hook
 
 
-_URL_KEYS = ("url", "baseUrl", "base_url")
 _ENDPOINT_KEYS = ("endpoint", "agentType")
 
 
 def hosts_contacted(experiment: Any, settings: Any = None) -> list[str]:
     """The hosts the experiment's steps will send data to, sorted: ``host`` or ``host:port``.
 
-    For the app's "this experiment will send data to ..." confirmation before
-    the first run of an imported experiment. Found in each step's ``config``:
-    an http(s) ``url`` / ``baseUrl`` (the webhook), and an ``endpoint`` (or an
-    ``agentType``) naming one of ``settings.endpoints`` (language-model steps),
-    whose ``baseUrl`` host is listed. ``settings`` is an ``AppSettings``
-    (default: none, so endpoints by name are not resolved).
+    For the "this experiment will send data to ..." confirmations (core/trust.py).
+    ``settings`` is an ``AppSettings`` (default: none, so endpoints by name are
+    not resolved).
     """
     endpoints = getattr(settings, "endpoints", None) or {}
     found: set[str] = set()
     for step in experiment.steps:
-        config = step.config if isinstance(step.config, dict) else {}
-        urls = [config.get(key) for key in _URL_KEYS]
-        for key in _ENDPOINT_KEYS:
-            name = config.get(key)
-            if isinstance(name, str) and name in endpoints:
-                urls.append(endpoints[name].base_url)
-        for url in urls:
-            if isinstance(url, str) and (host := _host_of(url)):
-                found.add(host)
+        found.update(step_hosts(step.config if isinstance(step.config, dict) else {}, endpoints))
     return sorted(found)
+
+
+def step_hosts(config: dict[str, Any], endpoints: Any) -> list[str]:
+    """The hosts one step's config sends to, sorted.
+
+    Any string in the config (at any depth) that is a whole http(s) URL counts,
+    not only a webhook's ``url``: a plugin step may send to a URL under any
+    key, and listing a URL that is only compared with is the safe mistake.
+    An ``endpoint`` (or ``agentType``) naming one of the user's model
+    endpoints adds that endpoint's host.
+    """
+    urls = list(_strings(config))
+    for key in _ENDPOINT_KEYS:
+        name = config.get(key)
+        if isinstance(name, str) and name in endpoints:
+            urls.append(endpoints[name].base_url)
+    return sorted({host for url in urls if (host := _host_of(url))})
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        if value[:8].lower().startswith(("http://", "https://")):
+            yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def _host_of(url: str) -> str | None:

@@ -29,11 +29,11 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import create_engine
 
 from orchestrator_gui.core.errors import OrchestratorError
-from orchestrator_gui.store.tables import TABLES, BaselineRow, SuiteRunRow
+from orchestrator_gui.store.tables import TABLES, BaselineRow, SuiteRunRow, TrustRow
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # MIGRATIONS[n] turns a version n-1 database into version n, inside one
 # BEGIN IMMEDIATE transaction, e.g.
 #   def _to_v3(conn): conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN tags TEXT")
@@ -46,7 +46,12 @@ def _to_v2(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_v2}
+def _to_v3(conn: Connection) -> None:
+    """Version 3 adds ``trusted_documents`` (approved exposures, core/trust.py)."""
+    TrustRow.__table__.create(conn, checkfirst=True)  # type: ignore[attr-defined]
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3}
 BUSY_TIMEOUT_MS = 10_000
 
 

@@ -31,7 +31,7 @@ from orchestrator_gui.store.location import resolve_db_path, resolve_user
 from orchestrator_gui.store.models import ExperimentSummary, Preset, RunSummary
 from orchestrator_gui.store.runs import DEFAULT_MAX_RUNS, PreparedWrite, RunLog
 from orchestrator_gui.store.shipped import builtin_presets, seed_examples
-from orchestrator_gui.store.tables import ExperimentRow, PresetRow
+from orchestrator_gui.store.tables import ExperimentRow, PresetRow, TrustRow
 
 
 class Store:
@@ -224,6 +224,52 @@ class Store:
             session.exec(delete(PresetRow).where(col(PresetRow.user_id) == self.user,
                                                  col(PresetRow.name) == name))
             session.commit()
+
+    # --- approved exposures (core/trust.py) --------------------------------------------
+
+    def approved_fingerprints(self) -> set[str]:
+        """Fingerprints of the document exposures this user approved."""
+        with Session(self._engine) as session:
+            rows = session.exec(select(TrustRow.fingerprint)
+                                .where(col(TrustRow.user_id) == self.user)).all()
+        return set(rows)
+
+    def approve(self, exposure: Any, experiment_id: str, source: str) -> None:
+        """Keep the user's approval of ``exposure`` (a ``trust.Exposure``); an empty one is a no-op."""
+        if not exposure.fingerprint:
+            return
+        values = {"user_id": self.user, "fingerprint": exposure.fingerprint,
+                  "experiment_id": experiment_id, "source": source,
+                  "hosts": jsonio.dumps(exposure.hosts).decode("utf-8"),
+                  "references": jsonio.dumps(exposure.names).decode("utf-8"),
+                  "approved_at": records.stamp(utc_now())}
+        stmt = sqlite_insert(TrustRow).values(values)
+        stmt = stmt.on_conflict_do_update(index_elements=["user_id", "fingerprint"], set_={
+            "experiment_id": stmt.excluded.experiment_id, "source": stmt.excluded.source,
+            "approved_at": stmt.excluded.approved_at})
+        with Session(self._writer) as session:
+            session.exec(stmt)
+            session.commit()
+
+    def list_approvals(self) -> list[dict[str, Any]]:
+        """Approvals, newest first: experiment id, source, hosts, references, when."""
+        with Session(self._engine) as session:
+            rows = session.exec(select(TrustRow).where(col(TrustRow.user_id) == self.user)
+                                .order_by(col(TrustRow.approved_at).desc())).all()
+        return [{"fingerprint": r.fingerprint, "experimentId": r.experiment_id,
+                 "source": r.source, "hosts": jsonio.loads_trusted(r.hosts),
+                 "references": jsonio.loads_trusted(r.references),
+                 "approvedAt": r.approved_at} for r in rows]
+
+    def revoke(self, prefix: str) -> int:
+        """Forget approvals whose fingerprint starts with ``prefix`` (or of that experiment id)."""
+        with Session(self._writer) as session:
+            result = session.exec(delete(TrustRow).where(
+                col(TrustRow.user_id) == self.user,
+                (col(TrustRow.fingerprint).startswith(prefix))
+                | (col(TrustRow.experiment_id) == prefix)))
+            session.commit()
+        return int(result.rowcount or 0)
 
 
 def load_stored(row_id: str, row_name: str | None, definition: Any) -> Experiment:

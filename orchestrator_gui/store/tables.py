@@ -143,6 +143,25 @@ class SuiteRunRow(SQLModel, table=True):
     results: str  # the SuiteRun as JSON text
 
 
+class TrustRow(SQLModel, table=True):
+    """A document exposure the user approved (core/trust.py), by fingerprint (v3).
+
+    ``hosts`` and ``references`` are JSON lists, kept so that ``orchestrator
+    trust --list`` can say what each approval covers.
+    """
+
+    __tablename__ = "trusted_documents"
+
+    user_id: str = Field(primary_key=True)
+    fingerprint: str = Field(primary_key=True)
+    experiment_id: str
+    source: str
+    hosts: str
+    references: str
+    approved_at: str | None = Field(default=None, nullable=False,
+                                    sa_column_kwargs=_default(NOW_SQL))
+
+
 TABLES = [
     ExperimentRow.__table__,  # type: ignore[attr-defined]
     RunRow.__table__,  # type: ignore[attr-defined]
@@ -151,4 +170,5 @@ TABLES = [
     MetaRow.__table__,  # type: ignore[attr-defined]
     BaselineRow.__table__,  # type: ignore[attr-defined]
     SuiteRunRow.__table__,  # type: ignore[attr-defined]
+    TrustRow.__table__,  # type: ignore[attr-defined]
 ]

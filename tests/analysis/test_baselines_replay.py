@@ -81,7 +81,7 @@ def test_a_version_1_database_migrates_keeping_its_data(tmp_path: Path) -> None:
     version = conn.execute("SELECT value FROM store_meta WHERE key='schema_version'").fetchone()
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     conn.close()
-    assert int(version[0]) == SCHEMA_VERSION == 2
+    assert int(version[0]) == SCHEMA_VERSION == 3
     assert {"baselines", "suite_runs", "runs", "experiments"} <= tables
     assert (tmp_path / "old.db.bak-v1").exists()
 

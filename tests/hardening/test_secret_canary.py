@@ -95,6 +95,8 @@ def test_canary_rests_nowhere(
     spec.write_text(json.dumps(doc))
     exported = tmp_path / "exported.json"
     assert cli_main(["--db", str(db), "export", "canary", "-o", str(exported)]) == 0
+    assert cli_main(["--db", str(db), "run", str(spec), "--json"]) == 2  # not approved yet
+    assert cli_main(["--db", str(db), "trust", str(spec)]) == 0
     assert cli_main(["--db", str(db), "run", str(spec), "--json"]) == 0
     assert cli_main(["--db", str(db), "run", "canary"]) == 0
     out, err = capsys.readouterr()
