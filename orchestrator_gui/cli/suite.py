@@ -25,8 +25,8 @@ from orchestrator_gui.cli.output import (
     write_atomic,
 )
 from orchestrator_gui.cli.run import resolve_experiment
-from orchestrator_gui.cli.trust import require_trust
 from orchestrator_gui.cli.stores import open_store
+from orchestrator_gui.cli.trust import require_trust
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.suite_import import load_scenarios

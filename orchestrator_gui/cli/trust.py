@@ -52,12 +52,12 @@ def trust_command(args: argparse.Namespace) -> int:
     from orchestrator_gui.cli.run import resolve_experiment
 
     if args.list or args.revoke:
-        with open_store(args.db) as store:
+        with open_store(args.db) as kept:
             if args.revoke:
-                gone = store.revoke(args.revoke)
+                gone = kept.revoke(args.revoke)
                 say(f"{gone} approval{'s' if gone != 1 else ''} forgotten")
                 return OK
-            approvals = store.list_approvals()
+            approvals = kept.list_approvals()
         if args.json:
             print_json(approvals)
         for item in [] if args.json else approvals:
