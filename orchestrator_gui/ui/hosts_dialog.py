@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 
 import httpx
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,6 +30,7 @@ from shiboken6 import isValid
 
 from orchestrator_gui.core.netpolicy import NetworkRefused, allowed_addresses, check_url, parse_ip
 from orchestrator_gui.core.settings import AppSettings, NetworkSettings
+from orchestrator_gui.core.trust import Exposure
 
 RESOLVE_SECONDS = 3.0
 
@@ -77,7 +78,8 @@ class HostsDialog(QDialog):
 
     def __init__(self, name: str, file: str, hosts: list[str], dry_hosts: list[str],
                  settings: AppSettings | None, parent: QWidget | None = None, *,
-                 seen: list[str] = ()) -> None:  # type: ignore[assignment]
+                 seen: list[str] = (),  # type: ignore[assignment]
+                 exposure: Exposure | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("confirmHosts")
         self.setWindowTitle("Run an imported experiment?")
@@ -108,6 +110,12 @@ class HostsDialog(QDialog):
             self._set_row(host, text, refused, in_dry=host in dry_hosts, new=host not in seen)
             if refused is None:
                 self._resolve_later(host, in_dry=host in dry_hosts, new=host not in seen)
+        self.secrets = QLabel(self._secrets_text(exposure), self)
+        self.secrets.setObjectName("hostsSecrets")
+        self.secrets.setAccessibleName("Values this experiment reads from this computer")
+        self.secrets.setWordWrap(True)
+        self.secrets.setTextFormat(Qt.TextFormat.PlainText)
+        self.secrets.setVisible(bool(exposure and exposure.references))
         policy = QLabel(self._policy_text(), self)
         policy.setObjectName("hostsPolicy")
         policy.setWordWrap(True)
@@ -125,6 +133,7 @@ class HostsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.secrets)
         layout.addWidget(policy)
         layout.addWidget(dry_note)
         layout.addWidget(buttons)
@@ -138,6 +147,21 @@ class HostsDialog(QDialog):
         button.setAutoDefault(False)
         button.clicked.connect(lambda: self.choose(answer))
         return button
+
+    @staticmethod
+    def _secrets_text(exposure: Exposure | None) -> str:
+        """Each ``${env:}``/``${secret:}`` the run reads, and where its value goes."""
+        if exposure is None or not exposure.references:
+            return ""
+        goes: dict[str, list[str]] = {}
+        for d in exposure.destinations:
+            for ref in d.references:
+                goes.setdefault(ref, []).append(d.host)
+        lines = ["It also reads these values from this computer and sends them:"]
+        for ref in exposure.references:
+            where = ", ".join(goes.get(ref.text, [])) or "a destination it does not name"
+            lines.append(f"  {ref.text} (step {ref.step_id}, {ref.where}) → {where}")
+        return "\n".join(dict.fromkeys(lines))
 
     def _policy_text(self) -> str:
         if self.network.policy == "any":

@@ -4,7 +4,7 @@ Why it exists: people import experiments they did not write (issue 7). A
 webhook URL or a model endpoint in such a file sends the run's input, which
 may be personal data, to someone else's server. So the first run of an
 experiment imported from a file lists the hosts it will contact
-(``netpolicy.hosts_contacted``), marks those the network policy will refuse,
+and the ``${env:}``/``${secret:}`` values it reads (``trust.exposure``), marks the hosts the network policy will refuse,
 and asks: Run, Dry run instead, or Cancel.
 
 The answer is remembered per experiment id, with the hosts it covered, in
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
@@ -34,6 +33,7 @@ from orchestrator_gui.core.result import utc_now
 from orchestrator_gui.ui.files import config_dir
 
 if TYPE_CHECKING:
+    from orchestrator_gui.core.trust import Exposure
     from orchestrator_gui.ui.hosts_dialog import HostsDialog
 
 FILENAME = "imported-experiments.json"
@@ -64,10 +64,12 @@ class ImportDecisions:
         entry["file"] = file
         self._write(data)
 
-    def answer(self, experiment_id: str, answer: str | None, hosts: list[str]) -> None:
+    def answer(self, experiment_id: str, answer: str | None, hosts: list[str],
+               references: list[str] = ()) -> None:  # type: ignore[assignment]
         data = self.load()
         entry = data.setdefault(experiment_id, {})
-        entry.update(answer=answer, hosts=sorted(hosts), at=utc_now().isoformat())
+        entry.update(answer=answer, hosts=sorted(hosts), references=sorted(references),
+                     at=utc_now().isoformat())
         self._write(data)
 
     def _write(self, data: dict[str, Any]) -> None:
@@ -86,18 +88,12 @@ def is_shipped(path: str | Path) -> bool:
         return False
 
 
-def hosts_contacted(experiment: Any, settings: Any) -> list[str]:
-    """``netpolicy.hosts_contacted``, imported when first needed: it brings httpx
-    (~0.1 s of start-up), which showing the window does not need."""
-    from orchestrator_gui.core.netpolicy import hosts_contacted as contacted
+def exposure(experiment: Any, settings: Any, *, dry_run: bool = False) -> Exposure:
+    """``trust.exposure``, imported when first needed: it brings httpx (~0.1 s of
+    start-up), which showing the window does not need."""
+    from orchestrator_gui.core.trust import exposure as find
 
-    return contacted(experiment, settings)
-
-
-def dry_run_hosts(experiment: Any, settings: Any) -> list[str]:
-    """Hosts contacted even in a dry run: all but webhooks (model calls read, so they go out)."""
-    kept = [s for s in experiment.steps if s.type != "webhook"]
-    return hosts_contacted(SimpleNamespace(steps=kept), settings)
+    return find(experiment, settings, dry_run=dry_run)
 
 
 class ImportGuard(QObject):
@@ -123,8 +119,9 @@ class ImportGuard(QObject):
         if entry is None:  # not imported from a file
             return False
         dry = bool(request.get("dry_run"))
-        hosts = dry_run_hosts(experiment, settings) if dry else hosts_contacted(experiment, settings)
-        new = [h for h in hosts if h not in entry.get("hosts", [])]
+        found = exposure(experiment, settings, dry_run=dry)
+        new = [h for h in found.hosts if h not in entry.get("hosts", [])]
+        new += [r for r in found.names if r not in entry.get("references", [])]
         if not new:
             if entry.get("answer") == "dry-run" and not dry:
                 self.window.message_bar.show_message(
@@ -134,7 +131,7 @@ class ImportGuard(QObject):
                 rerun({**request, "dry_run": True})
                 return True
             return False
-        self.ask(experiment, hosts, entry, request, rerun)
+        self.ask(experiment, found.hosts, entry, request, rerun)
         return True
 
     def forget(self, experiment_id: str) -> None:
@@ -151,17 +148,18 @@ class ImportGuard(QObject):
         settings = controller.settings if controller is not None else None
         from orchestrator_gui.ui.hosts_dialog import HostsDialog
 
-        all_hosts = hosts_contacted(experiment, settings)
+        full = exposure(experiment, settings)
+        all_hosts = full.hosts
         dialog = HostsDialog(experiment.name, entry.get("file") or "a file", all_hosts,
-                             dry_run_hosts(experiment, settings), settings, self.window,
-                             seen=entry.get("hosts", []))
+                             exposure(experiment, settings, dry_run=True).hosts, settings,
+                             self.window, seen=entry.get("hosts", []), exposure=full)
 
         def answered(answer: str) -> None:
             self.dialog = None
             if answer == "cancel":
                 self.window.message_bar.show_message("Run cancelled; nothing was sent.", "info")
                 return
-            self.decisions.answer(experiment.id, answer, all_hosts)
+            self.decisions.answer(experiment.id, answer, all_hosts, full.names)
             rerun({**request, "dry_run": True} if answer == "dry-run" else request)
 
         dialog.answered.connect(answered)

@@ -181,3 +181,31 @@ def test_allow_list_verdicts_from_the_spelling_alone() -> None:
     assert verdict_now("10.1.2.3:8080", network) == ("allowed by the network policy", False)
     assert verdict_now("api.example.com", network)[1] is None  # a name: resolved to know for sure
     assert verdict_now("anything.example", NetworkSettings()) == ("", False)
+
+
+def test_the_question_names_each_variable_and_a_new_one_asks_again(
+        window: MainWindow, qtbot: Any, qloop: Any, tmp_path: Path,
+        http_server: ScriptedServer, monkeypatch: Any) -> None:
+    monkeypatch.setenv("SHARED_TOKEN", "tok-1234567890")
+    host = f"127.0.0.1:{http_server.port}"
+    doc = webhook_doc(http_server.url("/hook"))
+    doc["steps"][1]["config"]["headers"] = {"Authorization": "Bearer ${env:SHARED_TOKEN}"}
+    import_doc(window, tmp_path, doc)
+    assert run(window) is None
+    dialog = asked(window)
+    said = dialog.secrets.text()
+    assert dialog.secrets.isVisibleTo(dialog)
+    assert "${env:SHARED_TOKEN}" in said and "hook-0" in said and host in said
+    dialog.run_button.click()
+    assert finish(window, qtbot).status == "success"
+    assert http_server.requests[0].headers["authorization"] == "Bearer tok-1234567890"
+
+    # the same host, one more variable: the user was not asked about it, so ask again
+    doc["steps"][1]["config"]["headers"]["X-Home"] = "${env:HOME}"
+    import_doc(window, tmp_path, doc)
+    assert run(window) is None
+    again = asked(window)
+    assert "${env:HOME}" in again.secrets.text()
+    again.cancel_button.click()
+    qtbot.waitUntil(lambda: window.import_guard.dialog is None)
+    assert len(http_server.requests) == 1
