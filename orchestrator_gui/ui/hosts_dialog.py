@@ -155,8 +155,8 @@ class HostsDialog(QDialog):
             return ""
         goes: dict[str, list[str]] = {}
         for d in exposure.destinations:
-            for ref in d.references:
-                goes.setdefault(ref, []).append(d.host)
+            for text in d.references:
+                goes.setdefault(text, []).append(d.host)
         lines = ["It also reads these values from this computer and sends them:"]
         for ref in exposure.references:
             where = ", ".join(goes.get(ref.text, [])) or "a destination it does not name"

@@ -3,9 +3,9 @@
 Why it exists: people import experiments they did not write (issue 7). A
 webhook URL or a model endpoint in such a file sends the run's input, which
 may be personal data, to someone else's server. So the first run of an
-experiment imported from a file lists the hosts it will contact
-and the ``${env:}``/``${secret:}`` values it reads (``trust.exposure``), marks the hosts the network policy will refuse,
-and asks: Run, Dry run instead, or Cancel.
+experiment imported from a file lists the hosts it will contact and the
+``${env:}``/``${secret:}`` values it reads (``trust.exposure``), marks the
+hosts the network policy will refuse, and asks: Run, Dry run instead, or Cancel.
 
 The answer is remembered per experiment id, with the hosts it covered, in
 ``imported-experiments.json`` in the user's config folder — deliberately not in
