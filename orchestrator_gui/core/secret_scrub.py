@@ -10,8 +10,8 @@ Forms covered, for a secret ``s`` (its UTF-8 bytes where bytes matter):
 
 * ``s`` with any of its characters written as itself, percent-encoded
   (``%2F`` or ``%2f``; twice-encoded ``%252F``; space as ``+``),
-  backslash-escaped (``\\/``, ``\\"``, ``\\\\``, ``\\'`` in JSON or Python
-  text), ``\\xNN`` bytes (Python's ``repr`` of bytes), or ``\\uXXXX`` /
+  backslash-escaped (``\\/``, ``\\"``, ``\\\\``, ``\\'``, ``\\n`` in JSON or
+  Python text), ``\\xNN`` bytes (Python's ``repr`` of bytes), or ``\\uXXXX`` /
   ``\\UXXXXXXXX`` (JSON, Python). Mixtures count: ``quote``, ``quote_plus``
   and a server that encodes only some characters are all found.
 * hex of the bytes, lower, upper or mixed case.
@@ -54,6 +54,9 @@ _MAX_PASSES = 4
 _SENSITIVE_EXACT = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _SENSITIVE_PARTS = ("key", "token", "secret", "password", "passwd", "auth", "cookie", "session")
 
+# JSON's and Python's one-letter escapes (``\n`` for a line feed).
+_SHORT_ESCAPES = {"\n": "n", "\r": "r", "\t": "t", "\b": "b", "\f": "f", "\v": "v", "\a": "a",
+                  "\0": "0"}
 _B64_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
 _B64_CHAR = "[A-Za-z0-9+/_-]"
 
@@ -93,6 +96,8 @@ def _char_unit(char: str) -> Unit:
         high, low = 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)
         forms.append(rf"\\u{_hex(high, 4)}\\u{_hex(low, 4)}")
         forms.append(rf"\\U{_hex(code, 8)}")
+    if char in _SHORT_ESCAPES:
+        forms.append(r"\\" + _SHORT_ESCAPES[char])
     if char == " ":
         forms.append(r"\+")
     return forms
