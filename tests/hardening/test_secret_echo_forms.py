@@ -97,7 +97,8 @@ async def test_an_api_key_echoed_encoded_by_the_model_server_rests_nowhere(
               "logs": all_logs(caplog)}
     assert leaks(places, key) == {}
     assert ok.output["completion"].startswith("your key: [redacted] / ")
-    assert "bad key [redacted] ([redacted])" in refused.steps[0].error["message"]  # type: ignore[index]
+    error = refused.steps[0].error
+    assert error is not None and "bad key [redacted] ([redacted])" in error["message"]
 
 
 def webhook_doc(url: str) -> dict[str, Any]:
