@@ -151,22 +151,19 @@ def test_short_values_are_left_alone_and_ordinary_text_is_untouched() -> None:
 def test_log_records_of_every_logger_are_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
     secret = "log-canary-" + "7f3a9c2e"
     known_secrets.remember([secret])
+    caplog.set_level(logging.DEBUG)
+    b64 = base64.b64encode(secret.encode()).decode()
+    logging.getLogger("some.library").debug("echo %s and %r", secret, {"k": b64})
+    logging.getLogger("httpcore.http11").debug(
+        "receive_response_headers.complete return_value=%s",
+        (b"HTTP/1.1", 200, b"OK", [(b"Set-Cookie", b"sid=unknown-session-value"),
+                                   (b"X-Echo", quote(secret).encode())]))
     try:
-        caplog.set_level(logging.DEBUG)
-        b64 = base64.b64encode(secret.encode()).decode()
-        logging.getLogger("some.library").debug("echo %s and %r", secret, {"k": b64})
-        logging.getLogger("httpcore.http11").debug(
-            "receive_response_headers.complete return_value=%s",
-            (b"HTTP/1.1", 200, b"OK", [(b"Set-Cookie", b"sid=unknown-session-value"),
-                                       (b"X-Echo", quote(secret).encode())]))
-        try:
-            raise ValueError(f"failed with {secret}")
-        except ValueError:
-            logging.getLogger("other").exception("boom %s", "x")
-        text = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
-        assert leaks(text, secret) == []
-        assert "unknown-session-value" not in text  # sensitive response header by name
-        assert "b'Set-Cookie', b'[redacted]'" in text
-        assert text.count(REDACTED) >= 5
-    finally:
-        known_secrets.forget_all()
+        raise ValueError(f"failed with {secret}")
+    except ValueError:
+        logging.getLogger("other").exception("boom %s", "x")
+    text = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert leaks(text, secret) == []
+    assert "unknown-session-value" not in text  # sensitive response header by name
+    assert "b'Set-Cookie', b'[redacted]'" in text
+    assert text.count(REDACTED) >= 5

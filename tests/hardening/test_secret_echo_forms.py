@@ -16,13 +16,12 @@ import json
 import logging
 import os
 import secrets
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
 
-from orchestrator_gui.core import jsonio, known_secrets
+from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.context import StepContext
 from orchestrator_gui.core.document import Step
 from orchestrator_gui.core.engine import Engine, run_experiment
@@ -33,13 +32,6 @@ from tests.fake_openai import completion, endpoint_settings
 from tests.httpserver import Reply, ScriptedServer, http_server
 
 __all__ = ["http_server"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_known_secrets() -> Iterator[None]:
-    known_secrets.forget_all()
-    yield
-    known_secrets.forget_all()
 
 
 def leaks(places: dict[str, str], secret: str) -> dict[str, list[str]]:
