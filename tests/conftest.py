@@ -3,7 +3,9 @@
 Tests that use Qt are marked ``gui`` automatically (as qutebrowser does), so
 ``-m "not gui"`` runs the headless suite alone. Every test gets its own
 database path through ``ORCHESTRATOR_DB`` and its own user, so nothing a test
-does reaches the developer's real history.
+does reaches the developer's real history; the secret values a test used are
+forgotten after it (core/known_secrets.py), so they are not scrubbed from the
+next test's output.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from orchestrator_gui.core import known_secrets
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_PREFERRED_BINDING", "PySide6")
@@ -31,3 +35,4 @@ def _isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("ORCHESTRATOR_USER", "tester")
     monkeypatch.setenv("ORCHESTRATOR_CONFIG_DIR", str(tmp_path / "config"))
     yield
+    known_secrets.forget_all()

@@ -28,6 +28,7 @@ from orchestrator_gui.cli.run import run_command
 from orchestrator_gui.cli.suite import test_command
 from orchestrator_gui.cli.sweep import sweep_command
 from orchestrator_gui.cli.trust import trust_command
+from orchestrator_gui.core import known_secrets
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": run_command,
@@ -72,16 +73,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `orchestrator history | head`
         return 0
     except Exception as exc:
-        if args.verbose:
-            raise
         say(f"orchestrator: unexpected error: {type(exc).__name__}: {exc}")
-        say("  run again with --verbose for the details")
+        if args.verbose:  # through logging, so the traceback is scrubbed like every record
+            logging.getLogger("orchestrator_gui.cli").error("the traceback:", exc_info=exc)
+        else:
+            say("  run again with --verbose for the details")
         return RUN_FAILED
 
 
 def _configure_logging(verbose: bool) -> None:
     """Quiet by default: progress lines already show what steps log, and a failing step's
-    traceback belongs in --verbose, not in front of someone who gave a bad input."""
+    traceback belongs in --verbose, not in front of someone who gave a bad input.
+
+    Every record is scrubbed of known secrets and sensitive response headers
+    (core/known_secrets.py), whichever logger wrote it: ``-v`` shows httpx's and
+    httpcore's DEBUG traces."""
+    known_secrets.install_log_scrubber()
     package = logging.getLogger("orchestrator_gui")
     if verbose:
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from orchestrator_gui.core import atomic, jsonio
+from orchestrator_gui.core import atomic, jsonio, known_secrets
 from orchestrator_gui.core.errors import ExperimentError
 
 OK = 0
@@ -33,7 +33,9 @@ def problems_of(exc: ExperimentError, label: str | None = None) -> CliError:
 
 
 def say(message: str, stream: TextIO | None = None) -> None:
-    print(message, file=stream or sys.stderr, flush=True)
+    """A line for people (stderr by default), known secret values replaced: errors quote
+    URLs and servers' words."""
+    print(known_secrets.scrub_known(message), file=stream or sys.stderr, flush=True)
 
 
 def print_json(value: Any) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from orchestrator_gui.core import jsonio
+from orchestrator_gui.core import jsonio, known_secrets
 from orchestrator_gui.core.result import utc_now
 from orchestrator_gui.core.settings import AppSettings
 
@@ -39,13 +39,18 @@ class RunInfo:
 
 
 class StepLogger:
-    """Log lines a step writes: kept in its record and streamed as ``StepLog`` events."""
+    """Log lines a step writes: kept in its record and streamed as ``StepLog`` events.
+
+    Known secret values are replaced first (core/known_secrets.py), whatever
+    the handler wrote: a step log is part of the run record.
+    """
 
     def __init__(self, step: StepResult, emit: Callable[[str, str], None]) -> None:
         self._step = step
         self._emit = emit
 
     def log(self, level: str, message: str) -> None:
+        message = known_secrets.scrub_known(message)
         moment = utc_now()
         self._step.logs.append(
             {"time": moment.isoformat().replace("+00:00", "Z"), "level": level, "message": message}

@@ -24,7 +24,7 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from orchestrator_gui.core import jsonio
+from orchestrator_gui.core import jsonio, known_secrets
 from orchestrator_gui.core.context import RunInfo, StepContext, StepLogger
 from orchestrator_gui.core.document import Experiment, Source, Step, load_experiment
 from orchestrator_gui.core.errors import (
@@ -450,7 +450,7 @@ class _Run:
                 f"the step's output is {jsonio.human_size(len(data))}, over the limit of "
                 f"{jsonio.human_size(limit)}"
             )
-        return data
+        return known_secrets.scrub_known_json(data)  # a step may pass on what a server echoed
 
     def _end_step(
         self, index: int, record: StepResult, t0: float, status: str,
@@ -460,6 +460,8 @@ class _Run:
         record.finished_at = utc_now()
         record.status = status
         record.error = error
+        if record.extra:  # what external calls recorded (core/context.py ``external``)
+            record.extra = known_secrets.scrub_known(record.extra)
         if error is not None:
             record.logs.append(
                 {"time": record.finished_at.isoformat().replace("+00:00", "Z"),
@@ -565,7 +567,8 @@ def _error(kind: str, message: str) -> dict[str, Any]:
 
 
 def _error_of(exc: BaseException) -> dict[str, Any]:
-    return _error(type(exc).__name__, str(exc) or type(exc).__name__)
+    """A step's error for its record; an exception may quote a secret (a URL, an echo)."""
+    return _error(type(exc).__name__, known_secrets.scrub_known(str(exc) or type(exc).__name__))
 
 
 _default_engine: Engine | None = None

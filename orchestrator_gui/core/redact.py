@@ -4,31 +4,28 @@ Run records, step logs and dry-run previews are stored, exported and shown
 on screen, so anything that may be a credential is replaced by
 :data:`REDACTED` before it gets there: sensitive headers (by name, or because
 their value used ``${env:...}``/``${secret:...}``), user info and
-key/token-like query parameters in URLs, and any resolved secret value a
-server echoes back in its answer (``scrub``).
+key/token-like query parameters in URLs, and any secret value a server
+echoes back in its answer, in any form core/secret_scrub.py covers
+(``scrub``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from collections.abc import Mapping
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
+from orchestrator_gui.core.secret_scrub import (
+    MIN_SCRUB_LENGTH,
+    REDACTED,
+    is_sensitive_name,
+    scrub,
+)
 from orchestrator_gui.core.secrets import has_reference
 
-REDACTED = "[redacted]"
-
-_SENSITIVE_EXACT = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-_SENSITIVE_PARTS = ("key", "token", "secret", "password", "passwd", "auth", "cookie", "session")
-# Shorter values are not scrubbed from answers: replacing every "1" or "ok" would
-# mangle the answer and such values protect nothing.
-MIN_SCRUB_LENGTH = 4
-
-
-def is_sensitive_name(name: str) -> bool:
-    """A header or parameter name that usually carries a credential."""
-    lowered = name.lower()
-    return lowered in _SENSITIVE_EXACT or any(part in lowered for part in _SENSITIVE_PARTS)
+__all__ = [
+    "MIN_SCRUB_LENGTH", "REDACTED", "is_sensitive_header", "is_sensitive_name",
+    "redact_headers", "redact_url", "scrub", "url_secrets",
+]
 
 
 def is_sensitive_header(name: str, value: str) -> bool:
@@ -63,22 +60,22 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
-def scrub(value: Any, secrets: Iterable[str]) -> Any:
-    """``value`` with every occurrence of each secret (in strings and keys) replaced."""
-    needles = sorted({s for s in secrets if len(s) >= MIN_SCRUB_LENGTH}, key=len, reverse=True)
-    if not needles:
-        return value
-    return _scrub(value, needles)
+def url_secrets(url: str) -> list[str]:
+    """The credentials written into ``url``: its user info and its key/token-like query values.
 
-
-def _scrub(value: Any, needles: list[str]) -> Any:
-    if isinstance(value, str):
-        for needle in needles:
-            if needle in value:
-                value = value.replace(needle, REDACTED)
-        return value
-    if isinstance(value, dict):
-        return {_scrub(k, needles): _scrub(v, needles) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v, needles) for v in value]
-    return value
+    They are sent as written, so they are made known (core/known_secrets.py)
+    and scrubbed wherever they come back, not only where ``redact_url`` is used.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    found: list[str] = []
+    if "@" in parts.netloc:
+        userinfo = parts.netloc.rpartition("@")[0]
+        password = userinfo.partition(":")[2]
+        found += [userinfo, unquote(userinfo), password, unquote(password)]
+    if parts.query:
+        found += [v for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                  if is_sensitive_name(k)]
+    return list(dict.fromkeys(value for value in found if value))

@@ -8,9 +8,11 @@ package) entry of service :data:`KEYRING_SERVICE` and user name ``crm-token``,
 which a user creates with ``keyring set orchestrator-gui crm-token``.
 
 Resolved values are returned to the caller only to be sent; they are never
-written into a record, a log line or an error message. A reference that
-cannot be resolved raises :class:`SecretError` naming the reference, never
-a value.
+written into a record, a log line or an error message. Each is also made
+known to core/known_secrets.py before it is returned, so a server that echoes
+it back (in any common encoding) does not get it into a log or a record
+either. A reference that cannot be resolved raises :class:`SecretError`
+naming the reference, never a value.
 
 No silent fallback: when the system has no usable keyring (on Linux that
 means no running, unlocked Secret Service such as GNOME Keyring or KWallet),
@@ -21,11 +23,14 @@ means no running, unlocked Secret Service such as GNOME Keyring or KWallet),
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 from dataclasses import dataclass
 
+from orchestrator_gui.core import known_secrets
 from orchestrator_gui.core.errors import SecretError
+from orchestrator_gui.core.secret_scrub import MIN_SCRUB_LENGTH
 
 KEYRING_SERVICE = "orchestrator-gui"
 """The keyring service name under which ``${secret:NAME}`` looks ``NAME`` up."""
@@ -34,6 +39,7 @@ KEYRING_SERVICE = "orchestrator-gui"
 _ANY_REF = re.compile(r"\$\{([^}]*)\}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SECRET_NAME = re.compile(r"[A-Za-z0-9_.@/-]{1,128}")
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,11 @@ async def resolve(value: str, *, where: str) -> tuple[str, list[str]]:
                 )
         else:
             secret = await asyncio.to_thread(_from_keyring, ref, where)
+        if len(secret) < MIN_SCRUB_LENGTH:
+            _log.warning("%s: the value of %s is shorter than %d characters, too short to be "
+                         "told apart from other text, so it is not scrubbed from answers and "
+                         "logs", where, ref.text, MIN_SCRUB_LENGTH)
+        known_secrets.remember([secret])
         inserted.append(secret)
         out = out.replace(ref.text, secret)
     return out, inserted

@@ -21,6 +21,7 @@ from typing import cast
 from PySide6.QtWidgets import QApplication
 
 from orchestrator_gui import resources
+from orchestrator_gui.core import known_secrets
 from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.ui.main_window import MainWindow
@@ -93,6 +94,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_args(argv)
+    known_secrets.install_log_scrubber()  # every log record, whoever configures handlers
     if args.db:
         os.environ["ORCHESTRATOR_DB"] = args.db
     app = application(argv)

@@ -11,11 +11,16 @@ their bytes.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
+import os
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import keyring
 import pytest
@@ -26,6 +31,7 @@ from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.core.engine import Engine, run_experiment
 from orchestrator_gui.core.secrets import KEYRING_SERVICE
 from orchestrator_gui.store import Store
+from tests.core.test_secret_scrub import forms_of
 from tests.core.test_secrets import MemoryKeyring
 from tests.httpserver import Reply, ScriptedServer, http_server
 
@@ -119,3 +125,94 @@ def test_canary_rests_nowhere(
     assert {w: n for w, n in leaks.items() if n} == {}
     # the echoed answer was kept, scrubbed: the run still shows what came back
     assert "[redacted]" in json.dumps(record["steps"][1]["output"]["webhook"]["response"]).lower()
+
+
+# --- a server that echoes the secret back, in every form, through `orchestrator -v` --------
+
+def echo_replies(token: str) -> list[Reply]:
+    """What a hostile or careless server sends back: the token in headers and bodies, as is,
+    base64 (standard, URL-safe, inside Basic credentials and a cookie), URL-encoded, hex."""
+    data = token.encode()
+    b64, b64url = base64.b64encode(data).decode(), base64.urlsafe_b64encode(data).decode()
+    basic = base64.b64encode(b"user:" + data).decode()
+    headers = {
+        "X-Echo": token,
+        "WWW-Authenticate": f'Bearer realm="x", error="invalid_token", token="{token}"',
+        "Location": f"/cb?t={quote(token, safe='')}&b={b64url}",
+        "X-B64": b64, "X-B64url": b64url.rstrip("="), "X-Basic": f"Basic {basic}",
+        "X-Hex": data.hex(), "X-HEX": data.hex().upper(), "X-Url": quote_plus(token).lower(),
+        "Set-Cookie": f"sid={base64.b64encode(b'sess:' + data).decode()}; HttpOnly",
+        "Retry-After": "0",
+    }
+    body = {"echo": token, "b64": b64, "b64url": b64url, "basic": f"Basic {basic}",
+            "url": quote(token, safe=""), "plus": quote_plus(token), "hex": data.hex(),
+            "HEX": data.hex().upper(), "text": f"token={token}; auth=Basic {basic}"}
+    redirect = {**headers, "Location": f"http://127.0.0.1:9/cb?t={quote(token, safe='')}"}
+    return [Reply(503, body=body, headers=headers),  # hook 1, retried
+            Reply(302, body=f"see {token}", headers=redirect),  # hook 1: not followed, fails
+            Reply(200, body=body, headers=headers)]  # hook 2
+
+
+def echo_experiment(url: str) -> dict[str, object]:
+    def hook(step_id: str, **config: object) -> dict[str, object]:
+        return {"id": step_id, "type": "webhook", "name": step_id, "config": {
+            "url": url, "headers": {"Authorization": "Bearer ${env:CANARY_ENV}"}, **config}}
+
+    return {"id": "echo-canary", "name": "Echo canary", "steps": [
+        {"id": "in", "type": "input", "name": "In"},
+        hook("hook1", retries=1, failOnError=False),
+        hook("hook2", retries=0),
+    ]}
+
+
+def orchestrator(db: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "orchestrator_gui", "--db", str(db), "-v", *args],
+                          capture_output=True, env=env, timeout=120, check=False)
+
+
+def test_echoed_forms_rest_nowhere_with_verbose_cli(
+    http_server: ScriptedServer, tmp_path: Path
+) -> None:
+    token = "cnry/env+" + secrets.token_hex(12)  # '/' and '+': every encoding differs
+    http_server.script(*echo_replies(token))
+    env = {**os.environ, "CANARY_ENV": token}
+    db = tmp_path / "echo.db"
+    spec = tmp_path / "echo.json"
+    spec.write_text(json.dumps(echo_experiment(http_server.url())))
+
+    places: dict[str, bytes] = {}
+    calls = [("import", str(spec)), ("run", "echo-canary", "--json")]
+    done = [orchestrator(db, *call, env=env) for call in calls]
+    assert [p.returncode for p in done] == [0, 0], done[-1].stderr.decode()[-2000:]
+    run_id = json.loads(done[1].stdout)["runId"]
+    exported = tmp_path / "exported.json"
+    calls += [("show", run_id), ("history", "--json"), ("export", "echo-canary", "-o",
+                                                        str(exported))]
+    done += [orchestrator(db, *call, env=env) for call in calls[2:]]
+    assert [p.returncode for p in done] == [0] * 5
+    for call, proc in zip(calls, done, strict=True):
+        places[f"{call[0]}: stdout"], places[f"{call[0]}: stderr"] = proc.stdout, proc.stderr
+    places["exported experiment"] = exported.read_bytes()
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{db}{suffix}").exists():
+            places[f"database{suffix}"] = Path(f"{db}{suffix}").read_bytes()
+
+    # the token was really sent, three times
+    assert [r.headers["authorization"] for r in http_server.requests] == [f"Bearer {token}"] * 3
+    forms = {name: form.encode() for name, form in forms_of(token).items()}
+    forms["Basic"] = base64.b64encode(b"user:" + token.encode())
+    leaks = {where: [name for name, form in forms.items() if form in data]
+             for where, data in places.items()}
+    assert {where: names for where, names in leaks.items() if names} == {}
+
+    # the server's echoes were logged (httpcore's DEBUG trace), scrubbed
+    run_log = places["run: stderr"].decode()
+    assert "httpcore.http11" in run_log and "b'X-Echo', b'[redacted]'" in run_log
+    assert "b'Set-Cookie', b'[redacted]'" in run_log  # sensitive by name, whatever it holds
+
+    record = json.loads(done[1].stdout)
+    hook1, hook2 = record["steps"][1]["output"]["webhook"], record["steps"][2]["output"]["webhook"]
+    assert hook1["ok"] is False and hook1["attempts"] == 2
+    assert "Location: http://127.0.0.1:9/cb?t=[redacted]" in hook1["error"]
+    assert hook2["response"]["echo"] == "[redacted]"
+    assert hook2["response"]["basic"].startswith("Basic dXNlcj")  # "user:" kept, the rest not

@@ -5,7 +5,8 @@ agent, "test connection") needs the same care: each attempt bounded by the
 endpoint's ``timeoutSeconds`` unless the step's own limit comes first (then
 the step ends ``timeout``), retries on connection errors, timeouts, 408, 429
 and 5xx honouring ``Retry-After`` (core/http.py) but never waiting past the
-step's limit, and the API key kept out of every message. Other 4xx answers
+step's limit, and the API key kept out of every message (in every form
+core/secret_scrub.py covers; core/known_secrets.py keeps it out of logs). Other 4xx answers
 are not retried: the message says what the server said and what to check.
 The app's network policy holds here as for webhooks (core/netpolicy.py): the
 URL is checked before sending and every connection on the address it opens.
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from orchestrator_gui.core import http, jsonio
 from orchestrator_gui.core.llm.endpoints import Endpoint
 from orchestrator_gui.core.llm.errors import LlmError
-from orchestrator_gui.core.redact import scrub
+from orchestrator_gui.core.redact import scrub, url_secrets
 from orchestrator_gui.core.settings import NetworkSettings
 
 if TYPE_CHECKING:  # httpx is imported where a request is made (start-up: docs/benchmarks.md)
@@ -76,7 +77,7 @@ async def chat(endpoint: Endpoint, key: str | None, body: dict[str, Any], *,
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
     if key:
         headers["Authorization"] = f"Bearer {key}"
-    hidden = [key] if key else []
+    hidden = ([key] if key else []) + url_secrets(endpoint.url)
     data = jsonio.dumps(body)
     total = retries + 1
     started = time.perf_counter()

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orchestrator_gui.core import jsonio
+from orchestrator_gui.core import jsonio, known_secrets
 from orchestrator_gui.core.llm.errors import EndpointNotConfigured
-from orchestrator_gui.core.redact import redact_url
+from orchestrator_gui.core.redact import redact_url, url_secrets
 from orchestrator_gui.core.secrets import resolve
 from orchestrator_gui.core.settings import AppSettings, EndpointSettings, settings_path
 
@@ -83,7 +83,9 @@ def find_endpoint(settings: AppSettings, name: str, *, where: str = "") -> Endpo
 
 async def resolve_key(endpoint: Endpoint) -> str | None:
     """The API key to send (``None`` without one); ``SecretError`` naming the reference."""
+    known_secrets.remember(url_secrets(endpoint.url))
     if not endpoint.api_key:
         return None
     key, _ = await resolve(endpoint.api_key, where=f"endpoint {endpoint.name!r} apiKey")
+    known_secrets.remember([key])  # also a key written as is (settings refuse one; a caller may not)
     return key

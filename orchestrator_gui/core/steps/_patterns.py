@@ -44,6 +44,8 @@ _BAD_BEFORE = frozenset("-/#=&")
 _DIGITS = re.compile(r"\d")
 _NEXT_START = re.compile(r"[ .()-]*")
 _MAX_PHONE_CHARS = 2 + 15 + 14 * 3  # "+(" , 15 digits, at most 3 separators between two
+_MAX_MASK_PASSES = 4
+_DIGIT_OR_AT = re.compile(r"[\d@]")  # the last resort: no digit, no "@", no pattern
 
 
 @dataclass(frozen=True)
@@ -105,15 +107,39 @@ def find_patterns(text: str) -> list[Match]:
 
 def _mask_email(address: str) -> str:
     local, _, domain = address.rpartition("@")
-    return local[:1] + "*" * (len(local) - 1) + "@" + domain
+    return _mask_plain(local) + "@" + domain
 
 
 def _mask_plain(value: str) -> str:
-    return value[:1] + "*" * (len(value) - 1)
+    """Keep the first character and star the rest; never the value itself.
+
+    When that would change nothing (one character, or text already starred
+    such as ``a***``) every character is starred; a value made only of ``*``
+    (or empty) gets one more, so even it comes out different.
+    """
+    for masked in (value[:1] + "*" * (len(value) - 1), "*" * len(value)):
+        if masked != value:
+            return masked
+    return value + "*"
 
 
 def mask_text(text: str, matches: list[Match]) -> str:
-    """``text`` with each match masked and everything around it untouched."""
+    """``text`` with each match masked and everything around it untouched.
+
+    Masked again while the result still holds a pattern: masking an e-mail's
+    local part can uncover a phone number in its kept domain
+    (``a@555-123-4567.com``), which the first search skipped as part of the
+    address. Each pass stars digits or local parts, so a few passes end it.
+    """
+    for _ in range(_MAX_MASK_PASSES):
+        text = _mask_once(text, matches)
+        matches = find_patterns(text)
+        if not matches:
+            return text
+    return _DIGIT_OR_AT.sub("*", text)
+
+
+def _mask_once(text: str, matches: list[Match]) -> str:
     parts: list[str] = []
     position = 0
     for match in matches:
@@ -126,5 +152,10 @@ def mask_text(text: str, matches: list[Match]) -> str:
 
 
 def mask_whole(value: str) -> str:
-    """A sensitive field's value: an e-mail keeps its domain, anything else its first character."""
-    return _mask_email(value) if EMAIL.fullmatch(value) else _mask_plain(value)
+    """A sensitive field's value: an e-mail keeps its domain, anything else its first character.
+
+    The result never equals ``value`` and holds no e-mail address or phone number.
+    """
+    masked = _mask_email(value) if EMAIL.fullmatch(value) else _mask_plain(value)
+    matches = find_patterns(masked)
+    return mask_text(masked, matches) if matches else masked

@@ -12,7 +12,11 @@ Choices the spec leaves open (also in docs):
   same length; an e-mail keeps its domain too (``p*****@eu.com``). Phone
   numbers follow the same rule, separators included (``+44 20 7946 0958`` ->
   ``+***************``). A non-string value under a sensitive key (number,
-  true/false, object, list) becomes the string ``***``.
+  true/false, object, list) becomes the string ``***``. A masked value never
+  equals the original: what the rule would leave unchanged (``a@b.com``,
+  ``x``, ``a***``) is starred whole (``*@b.com``, ``*``, ``****``), a value
+  of only ``*`` gets one more, and masked text holds no pattern any more
+  (core/steps/_patterns.py).
 * A ``field`` names the nearest key: for ``notes.2`` (a string in a list) it
   is ``notes``.
 * The patterns live in :mod:`._patterns`, with their false-positive rules.

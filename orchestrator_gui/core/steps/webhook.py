@@ -18,8 +18,12 @@ limits, retries and credentials meet. Choices beyond the SPEC, written down:
   went wrong.
 - Header values may use ``${env:NAME}`` / ``${secret:NAME}`` (core.secrets).
   Logs and previews show sensitive headers as ``[redacted]`` (core.redact),
-  URLs lose their user info and key/token query values, and a resolved value
-  that the server echoes back is scrubbed from the recorded answer.
+  URLs lose their user info and key/token query values. Every value sent
+  that must not be shown (resolved references, sensitive headers, URL
+  credentials) is made known to core.known_secrets before the request goes
+  out, so wherever the server echoes it back, in any form core.secret_scrub
+  covers (answer, status message, ``Location``, response headers in httpx's
+  DEBUG logs), it is replaced.
 - Redirects are not followed unless ``followRedirects`` is true: a 3xx is a
   non-2xx answer, and the message names its ``Location``. When followed, every
   hop is checked against the network policy, and sensitive headers are not
@@ -38,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
-from orchestrator_gui.core import http, jsonio
+from orchestrator_gui.core import http, jsonio, known_secrets
 from orchestrator_gui.core.context import StepContext
 from orchestrator_gui.core.document import Step
 from orchestrator_gui.core.errors import SecretError, WebhookError
@@ -48,6 +52,7 @@ from orchestrator_gui.core.redact import (
     redact_headers,
     redact_url,
     scrub,
+    url_secrets,
 )
 from orchestrator_gui.core.registry import StepConfig, StepType
 from orchestrator_gui.core.secrets import check_references, resolve
@@ -207,10 +212,14 @@ async def handle_webhook(step: Step, ctx: StepContext) -> dict[str, Any]:
         return output
     from orchestrator_gui.core import netpolicy
 
+    in_url = url_secrets(cfg.url)
+    known_secrets.remember(in_url)
     netpolicy.check_url(cfg.url, ctx.settings.network)
 
     async def send() -> dict[str, Any]:
         headers, hidden = await _resolve_headers(cfg.headers)
+        hidden += in_url
+        known_secrets.remember(hidden)
         call = _Call(cfg, ctx, shown_url, _headers_to_send(headers, body is not None), body,
                      hidden)
         return await call.run()
