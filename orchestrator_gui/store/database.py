@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,33 @@ BUSY_TIMEOUT_MS = 10_000
 
 class StoreError(OrchestratorError):
     """The database cannot be opened or used; the message says which file and what to do."""
+
+
+class StoreWriteError(StoreError):
+    """A write did not reach the database (a full disk, a read-only or failing file):
+    nothing of it was kept. ``reason`` is SQLite's own words, e.g. "database or disk is
+    full"; the message adds the file and what was being written."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def reason_of(exc: BaseException) -> str:
+    """SQLite's words for a failed statement, without SQLAlchemy's SQL and parameters."""
+    return str(getattr(exc, "orig", None) or exc)
+
+
+@contextmanager
+def writing(path: Path, what: str) -> Iterator[None]:
+    """Turn a failed write into :class:`StoreWriteError` ("could not save the experiment
+    in FILE: database or disk is full"), so that every caller, CLI or app, says it was not
+    kept instead of showing a driver's traceback."""
+    try:
+        yield
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        reason = reason_of(exc)
+        raise StoreWriteError(f"could not {what} in {path}: {reason}", reason) from None
 
 
 def create_db_engine(path: Path) -> Engine:
@@ -132,7 +160,7 @@ def backup(source: Path, target: Path) -> None:
 
 
 def explain(exc: BaseException, path: Path) -> str:
-    detail = str(getattr(exc, "orig", None) or exc)
+    detail = reason_of(exc)
     if isinstance(exc, OperationalError) and "locked" in detail:
         return f"{path}: the database is busy (locked by another program); try again"
     if "not a database" in detail or "malformed" in detail:
