@@ -11,6 +11,7 @@ import asyncio
 from typing import Any
 
 from orchestrator_gui.cli.output import (
+    NOT_SAVED,
     OK,
     RUN_FAILED,
     CliError,
@@ -163,4 +164,8 @@ def replay_command(args: argparse.Namespace) -> int:
         print("\nreplay: " + ("every step gave the same output" if not changed else
                               "now different: " + ", ".join(s.step_id for s in changed)))
     say(f"replay run {report.record['runId']} of {report.original_run_id}")
+    if report.saved is False:
+        say(f"replay run {report.record['runId']} finished ({report.record['status']}) but "
+            f"was NOT saved: {report.save_error}")
+        return NOT_SAVED
     return OK if report.same else RUN_FAILED

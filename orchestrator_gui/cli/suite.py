@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from orchestrator_gui.cli.output import (
+    NOT_SAVED,
     OK,
     RUN_FAILED,
     CliError,
@@ -36,6 +37,7 @@ from orchestrator_gui.core.suites import (
     compare_suite_runs,
     run_suite,
 )
+from orchestrator_gui.store.database import StoreWriteError
 
 
 def test_command(args: argparse.Namespace) -> int:
@@ -50,8 +52,12 @@ def test_command(args: argparse.Namespace) -> int:
             concurrency=args.concurrency, on_progress=progress))
         last = store.last_suite_run(experiment.id)
         previous = SuiteRun.from_dict(last) if last else None
+        not_saved = None
         if not args.no_save:
-            suite_run.suite_run_id = store.save_suite_run(suite_run.to_dict())
+            try:
+                suite_run.suite_run_id = store.save_suite_run(suite_run.to_dict())
+            except StoreWriteError as exc:  # the verdicts are still shown below
+                not_saved = str(exc)
     finally:
         if store is not None:
             store.close()
@@ -64,7 +70,20 @@ def test_command(args: argparse.Namespace) -> int:
                     if previous else None})
     else:
         print(summary_text(suite_run, previous is not None, delta.to_dict()))
+    if not_saved or suite_run.runs_not_saved:
+        say_suite_not_saved(not_saved, suite_run.runs_not_saved)
+        return NOT_SAVED
     return OK if suite_run.all_passed else RUN_FAILED
+
+
+def say_suite_not_saved(suite_error: str | None, runs: dict[str, str]) -> None:
+    """What of the suite the history does not have (the verdicts above are complete)."""
+    if suite_error:
+        say(f"the suite run finished but was NOT saved: {suite_error}; the next `test` "
+            "cannot compare with it")
+    if runs:
+        first = next(iter(runs.values()))
+        say(f"{len(runs)} scenario run(s) finished but were NOT saved in the history: {first}")
 
 
 def _suite(experiment: Experiment, scenarios_file: str | None) -> Suite:
