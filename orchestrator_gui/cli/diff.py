@@ -120,7 +120,7 @@ def _error(error: dict[str, Any] | None) -> str:
 def baseline_command(args: argparse.Namespace) -> int:
     if not (args.run_id or args.show or args.clear):
         raise CliError("give RUN_ID to star it, or --show / --clear EXPERIMENT_ID")
-    with open_store(args.db) as store:
+    with open_store(args.db, writing=not args.show) as store:
         if args.clear:
             store.clear_baseline(args.clear)
             say(f"{args.clear}: no baseline now")
@@ -140,7 +140,7 @@ def baseline_command(args: argparse.Namespace) -> int:
 
 
 def replay_command(args: argparse.Namespace) -> int:
-    with open_store(args.db) as store:
+    with open_store(args.db, writing=not args.no_save) as store:
         record = find_run(store, args.run_id)
         experiment = None
         if args.current:

@@ -32,7 +32,9 @@ from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.engine import run_experiment
 from orchestrator_gui.core.errors import ExperimentError, InputError
 from orchestrator_gui.core.result import RunResult
-from orchestrator_gui.store import Preset, Store
+from orchestrator_gui.store import Preset, Store, StoreError
+from orchestrator_gui.store.database import StoreWriteError
+from orchestrator_gui.store.location import resolve_db_path
 from orchestrator_gui.store.shipped import builtin_presets
 
 
@@ -42,8 +44,9 @@ def run_command(args: argparse.Namespace) -> int:
         experiment, store = resolve_experiment(args.experiment, args.db)
         preset = find_preset(args.preset, store, args.db) if args.preset else None
         run_input = resolve_input(args.input, preset)
+        unwritable: StoreWriteError | None = None
         if not args.no_save and store is None:
-            store = open_store(args.db)
+            store, unwritable = open_for_saving(args.db)
         scenario = args.scenario or (preset.name if preset else "custom")
         watch = _Follow(None if args.quiet else Progress(show_logs=True))
         try:
@@ -59,10 +62,12 @@ def run_command(args: argparse.Namespace) -> int:
     finally:
         if store is not None:
             store.close()
+    if unwritable is not None:  # ran without the store: say why it is not kept
+        result.saved, result.save_error = False, unwritable.reason
     record = result.to_record()
     if args.json:
         print_json(record)
-    where = store.path if store else None
+    where = store.path if store else resolve_db_path(args.db) if unwritable else None
     if not (args.json and args.quiet):
         report(record, saved=result.saved, store_path=where, show_output=not args.json)
     if result.saved is False:
@@ -70,6 +75,17 @@ def run_command(args: argparse.Namespace) -> int:
                       printed=args.json)
         return NOT_SAVED
     return OK if result.status in ("success", "filtered") else RUN_FAILED
+
+
+def open_for_saving(db: str | None) -> tuple[Store | None, StoreWriteError | None]:
+    """The store to keep the run in; or, when the file cannot take writes (a full disk, a
+    read-only file system), None and why: the run goes, and is reported NOT saved."""
+    try:
+        return Store.open(db), None
+    except StoreWriteError as exc:
+        return None, exc
+    except StoreError as exc:  # not a database, a newer schema...: the user must act first
+        raise CliError(str(exc)) from None
 
 
 class _Follow:

@@ -25,8 +25,7 @@ from orchestrator_gui.cli.output import (
     table,
     write_atomic,
 )
-from orchestrator_gui.cli.run import resolve_experiment
-from orchestrator_gui.cli.stores import open_store
+from orchestrator_gui.cli.run import open_for_saving, resolve_experiment
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.suite_import import load_scenarios
@@ -44,16 +43,18 @@ def test_command(args: argparse.Namespace) -> int:
     experiment, store = resolve_experiment(args.experiment, args.db)
     try:
         suite = _suite(experiment, args.scenarios)
+        not_saved = None
         if store is None:  # also without saving: the previous suite run is compared
-            store = open_store(args.db)
+            store, unwritable = open_for_saving(args.db)
+            if unwritable is not None:  # the suite runs; nothing of it can be kept
+                not_saved = str(unwritable) if (args.save_runs or not args.no_save) else None
         progress = None if args.quiet else _progress
         suite_run = asyncio.run(run_suite(
             experiment, suite, store=store if args.save_runs else None,
             concurrency=args.concurrency, on_progress=progress))
-        last = store.last_suite_run(experiment.id)
+        last = store.last_suite_run(experiment.id) if store is not None else None
         previous = SuiteRun.from_dict(last) if last else None
-        not_saved = None
-        if not args.no_save:
+        if store is not None and not args.no_save:
             try:
                 suite_run.suite_run_id = store.save_suite_run(suite_run.to_dict())
             except StoreWriteError as exc:  # the verdicts are still shown below

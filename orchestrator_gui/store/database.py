@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,6 +69,39 @@ class StoreWriteError(StoreError):
 def reason_of(exc: BaseException) -> str:
     """SQLite's words for a failed statement, without SQLAlchemy's SQL and parameters."""
     return str(getattr(exc, "orig", None) or exc)
+
+
+# SQLite's primary result codes for "the file cannot take writes": SQLITE_PERM, _READONLY,
+# _IOERR (a full disk while the -shm/-wal files grow, a file system gone read-only), _FULL,
+# _CANTOPEN (no room or no right to create the -wal/-shm next to the database)
+_UNWRITABLE = frozenset({3, 8, 10, 13, 14})
+
+
+def open_failure(exc: BaseException, path: Path) -> StoreError:
+    """The error for a database that cannot be opened: a :class:`StoreWriteError` when the
+    file is fine but cannot be written (the CLI still runs, then says NOT saved), else a
+    plain :class:`StoreError` (not a database, a newer schema...)."""
+    message = explain(exc, path)
+    if unwritable(exc):
+        return StoreWriteError(message, reason_of(exc) + _disk_note(path, reason_of(exc)))
+    return StoreError(message)
+
+
+def unwritable(exc: BaseException) -> bool:
+    """Whether SQLite failed because the file cannot take writes (``_UNWRITABLE``)."""
+    code = getattr(getattr(exc, "orig", None) or exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _UNWRITABLE
+
+
+def _disk_note(path: Path, detail: str) -> str:
+    """SQLite says "disk I/O error" when the disk is full as a -shm file grows: say which."""
+    if "full" in detail:
+        return ""
+    try:
+        stat = os.statvfs(path.parent)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return ""
+    return " (the disk holding it is full)" if stat.f_bavail == 0 else ""
 
 
 @contextmanager
@@ -121,6 +155,8 @@ def prepare(engine: Engine, path: Path) -> None:
     try:
         with engine.connect() as conn:
             version = _read_version(conn)
+        if version == SCHEMA_VERSION:  # nothing to write: a read-only file opens too
+            return
         if version is not None and version < SCHEMA_VERSION:
             backup(path, path.with_name(f"{path.name}.bak-v{version}"))
         with writer(engine).begin() as conn:
@@ -138,7 +174,7 @@ def prepare(engine: Engine, path: Path) -> None:
                     "or use another database with --db"
                 )
     except (DatabaseError, sqlite3.DatabaseError) as exc:
-        raise StoreError(explain(exc, path)) from None
+        raise open_failure(exc, path) from None
 
 
 def migrate(conn: Connection, version: int) -> None:
@@ -166,7 +202,7 @@ def explain(exc: BaseException, path: Path) -> str:
     if "not a database" in detail or "malformed" in detail:
         return (f"{path} is not a usable Experiment Orchestrator database ({detail}); "
                 "move it aside or choose another file with --db")
-    return f"{path}: cannot use the database: {detail}"
+    return f"{path}: cannot use the database: {detail}{_disk_note(path, detail)}"
 
 
 def _read_version(conn: Connection) -> int | None:

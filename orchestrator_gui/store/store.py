@@ -8,6 +8,7 @@ version and the choices made where SPEC is silent.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,8 +30,10 @@ from orchestrator_gui.store.analysis import AnalysisLog
 from orchestrator_gui.store.database import (
     StoreError,
     create_db_engine,
-    explain,
+    open_failure,
     prepare,
+    reason_of,
+    unwritable,
     writer,
     writing,
 )
@@ -39,6 +42,8 @@ from orchestrator_gui.store.models import ExperimentSummary, Preset, RunSummary
 from orchestrator_gui.store.runs import DEFAULT_MAX_RUNS, PreparedWrite, RunLog
 from orchestrator_gui.store.shipped import builtin_presets, seed_examples
 from orchestrator_gui.store.tables import ExperimentRow, PresetRow
+
+log = logging.getLogger(__name__)
 
 
 class Store:
@@ -62,7 +67,12 @@ class Store:
     def open(cls, path: str | os.PathLike[str] | None = None, *, user: str | None = None,
              max_runs: int = DEFAULT_MAX_RUNS, seed_examples: bool = True) -> Store:
         """Open (creating if needed) the database; mark abandoned runs ``interrupted``;
-        put the shipped examples in on first start; prune runs beyond ``max_runs``."""
+        put the shipped examples in on first start; prune runs beyond ``max_runs``.
+
+        A database that cannot take writes (a full disk, a read-only file system) still
+        opens when it exists and is current, for reading: that upkeep is logged and left
+        for the next open, and each write then raises ``StoreWriteError``. One that
+        cannot be opened at all raises ``StoreWriteError`` (or ``StoreError``)."""
         db_path = resolve_db_path(path)
         if db_path.is_dir():
             raise StoreError(f"{db_path} is a folder; give the path of a database file")
@@ -74,17 +84,27 @@ class Store:
         try:
             prepare(engine, db_path)
             store = cls(engine, db_path, resolve_user(user), max_runs)
-            store.runs.interrupt_abandoned()
-            if seed_examples:
-                store.seed_examples()
-            store.runs.prune_or_log()
+            store._upkeep(seed_examples)
         except DatabaseError as exc:
             engine.dispose()
-            raise StoreError(explain(exc, db_path)) from None
+            raise open_failure(exc, db_path) from None
         except BaseException:
             engine.dispose()
             raise
         return store
+
+    def _upkeep(self, seed: bool) -> None:
+        try:
+            self.runs.interrupt_abandoned()
+            if seed:
+                self.seed_examples()
+        except DatabaseError as exc:
+            if not unwritable(exc):
+                raise
+            log.warning("%s cannot take writes now (%s): opened for reading; abandoned runs "
+                        "are marked next time", self.path, reason_of(exc))
+            return
+        self.runs.prune_or_log()
 
     def close(self) -> None:
         self.runs.close()
