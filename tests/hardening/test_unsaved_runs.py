@@ -195,13 +195,17 @@ def test_the_cli_at_every_moment_of_a_disk_filling_up(disk: Disk, template: Path
 
 class FillAt:
     """An engine listener (called after the store's, for the same event): fills the disk
-    after the ``at``-th event leaving ``room`` bytes, frees it after the ``free_at``-th."""
+    after the ``at``-th event leaving ``room`` bytes (-1: before the run starts), frees it
+    after the ``free_at``-th."""
 
     def __init__(self, disk: Disk, at: int, room: int, free_at: int | None) -> None:
         self.disk, self.at, self.room, self.free_at = disk, at, room, free_at
         self.seen = 0
         self.filled = False
         self.freed_before_end = False  # the end's write found room again
+        if at < 0:
+            disk.fill(room)
+            self.filled = True
 
     def __call__(self, event: Any) -> None:
         if self.seen == self.at:
@@ -215,7 +219,7 @@ class FillAt:
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(at=st.integers(0, 14), room=st.integers(0, 24).map(lambda pages: pages * 4096),
+@given(at=st.integers(-1, 14), room=st.integers(0, 24).map(lambda pages: pages * 4096),
        free_after=st.none() | st.integers(1, 14))
 def test_saved_exactly_when_the_whole_run_reads_back(
         disk: Disk, template: Path, at: int, room: int, free_after: int | None) -> None:
