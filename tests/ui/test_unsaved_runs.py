@@ -17,33 +17,23 @@ from PySide6.QtCore import Qt
 from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.ui.main_window import MainWindow
 from tests.diskfull import Disk, small_disk
-from tests.ui.analysis_support import RISK, analysis_registry
+from tests.ui.analysis_support import RISK, close_main_window, open_main_window
 from tests.ui.run_support import qloop  # noqa: F401 (fixture)
 
 
 @pytest.fixture
 def full_disk_window(qtbot: Any, qloop: Any, qapp: Any, tmp_path: Path,
                      monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[MainWindow, Disk]]:
-    from orchestrator_gui.ui.style import apply_theme
-
     with small_disk(tmp_path, 1024) as disk:
         monkeypatch.setenv("ORCHESTRATOR_DB", str(disk.path / "orchestrator.db"))
-        apply_theme(qapp)
-        win = MainWindow(registry=analysis_registry())
-        qtbot.addWidget(win)
-        win.ask_unsaved = lambda: "discard"  # type: ignore[method-assign]
-        win.open_experiment(load_experiment(RISK, registry=win.registry), path=Path(RISK))
-        win.show()
-        qtbot.waitUntil(lambda: win.started)  # the store is open, its history read
+        win = open_main_window(qtbot, qapp)
         win.store()
         disk.fill()
         try:
             yield win, disk
         finally:
             disk.free()
-            win.run_experience.controller.cancel_all()
-            win.canvas.undo_stack.setClean()
-            win.close()
+            close_main_window(win)
 
 
 def _run(qtbot: Any, window: MainWindow, preset: str) -> str:
