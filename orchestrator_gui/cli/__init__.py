@@ -1,7 +1,8 @@
 """``orchestrator``: the command line (SPEC section 6). No Qt is imported here.
 
 ``main(argv)`` returns the exit code: 0 run success or filtered, 1 the run
-ended otherwise, 2 invalid document, input or usage (reasons on stderr).
+ended otherwise, 2 invalid document, input or usage (reasons on stderr), 3 done
+but not stored (a full disk, a read-only database: docs/cli.md).
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from orchestrator_gui.cli.commands import (
 )
 from orchestrator_gui.cli.diff import baseline_command, diff_command, replay_command
 from orchestrator_gui.cli.endpoints import endpoints_command
-from orchestrator_gui.cli.output import INVALID, RUN_FAILED, CliError, say
+from orchestrator_gui.cli.output import INVALID, NOT_SAVED, RUN_FAILED, CliError, say
 from orchestrator_gui.cli.parser import build_parser
 from orchestrator_gui.cli.run import run_command
 from orchestrator_gui.cli.suite import test_command
 from orchestrator_gui.cli.sweep import sweep_command
 from orchestrator_gui.cli.trust import trust_command
 from orchestrator_gui.core import known_secrets
+from orchestrator_gui.store.database import StoreWriteError
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": run_command,
@@ -67,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.lines:
             say(line)
         return exc.code
+    except StoreWriteError as exc:  # import, baseline...: the change was not kept
+        say(f"{exc}; nothing was changed")
+        return NOT_SAVED
     except KeyboardInterrupt:
         say("interrupted")
         return 130

@@ -33,7 +33,7 @@ _VERBS: dict[str, tuple[str, str, str]] = {
         "  orchestrator test pipeline.json --junit report.xml\n"
         "  orchestrator test risk-assessment --scenarios cases.csv\n\n"
         "exit codes: 0 every scenario passed; 1 at least one failed;\n"
-        "            2 invalid document, scenarios file or usage",
+        "            2 invalid document, scenarios file or usage; 3 not stored",
     ),
     "sweep": (
         "run one input field over a range and find where the outcome flips",
@@ -61,7 +61,8 @@ _VERBS: dict[str, tuple[str, str, str]] = {
         "experiment as stored now instead.",
         "examples:\n  orchestrator replay 0dd9a0ae\n  orchestrator replay 0dd9a0ae --current --json\n\n"
         "exit codes: 0 every step gave the same output; 1 some step differs;\n"
-        "            2 the run was not found or cannot be replayed",
+        "            2 the run was not found or cannot be replayed;\n"
+        "            3 the replay run was not stored",
     ),
 }
 

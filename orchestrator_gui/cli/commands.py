@@ -98,7 +98,7 @@ def import_command(args: argparse.Namespace) -> int:
         experiment = load_experiment(args.file)
     except ExperimentError as exc:
         raise problems_of(exc, args.file) from None
-    with open_store(args.db) as store:
+    with open_store(args.db, writing=True) as store:
         if store.has_experiment(experiment.id) and not args.replace:
             raise CliError(f"{args.file}: an experiment with id {experiment.id!r} is already "
                            "stored; use --replace to overwrite it, or change the id")

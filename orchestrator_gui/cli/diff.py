@@ -11,6 +11,7 @@ import asyncio
 from typing import Any
 
 from orchestrator_gui.cli.output import (
+    NOT_SAVED,
     OK,
     RUN_FAILED,
     CliError,
@@ -121,7 +122,7 @@ def _error(error: dict[str, Any] | None) -> str:
 def baseline_command(args: argparse.Namespace) -> int:
     if not (args.run_id or args.show or args.clear):
         raise CliError("give RUN_ID to star it, or --show / --clear EXPERIMENT_ID")
-    with open_store(args.db) as store:
+    with open_store(args.db, writing=not args.show) as store:
         if args.clear:
             store.clear_baseline(args.clear)
             say(f"{args.clear}: no baseline now")
@@ -141,7 +142,7 @@ def baseline_command(args: argparse.Namespace) -> int:
 
 
 def replay_command(args: argparse.Namespace) -> int:
-    with open_store(args.db) as store:
+    with open_store(args.db, writing=not args.no_save) as store:
         record = find_run(store, args.run_id)
         experiment = None
         if args.current:
@@ -166,6 +167,10 @@ def replay_command(args: argparse.Namespace) -> int:
         print("\nreplay: " + ("every step gave the same output" if not changed else
                               "now different: " + ", ".join(s.step_id for s in changed)))
     say(f"replay run {report.record['runId']} of {report.original_run_id}")
+    if report.saved is False:
+        say(f"replay run {report.record['runId']} finished ({report.record['status']}) but "
+            f"was NOT saved: {report.save_error}")
+        return NOT_SAVED
     return OK if report.same else RUN_FAILED
 
 

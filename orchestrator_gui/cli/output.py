@@ -13,6 +13,7 @@ from orchestrator_gui.core.errors import ExperimentError
 OK = 0
 RUN_FAILED = 1
 INVALID = 2
+NOT_SAVED = 3  # the work was done but could not be stored (docs/cli.md, "Exit codes")
 
 
 class CliError(Exception):

@@ -23,7 +23,8 @@ examples:
   orchestrator diff RUN_A RUN_B
 
 exit codes: 0 run success or filtered, 1 the run ended otherwise,
-            2 invalid document, input or usage (reasons on stderr)
+            2 invalid document, input or usage (reasons on stderr),
+            3 done but NOT saved (a full or read-only disk)
 environment: ORCHESTRATOR_DB (database file), ORCHESTRATOR_USER (profile name)"""
 
 _VERBS: dict[str, tuple[str, str, str]] = {
@@ -38,7 +39,8 @@ _VERBS: dict[str, tuple[str, str, str]] = {
         "  orchestrator run pipeline.json --input @input.json --scenario nightly --json\n"
         "  orchestrator run webhook-notification --preset \"Happy Path\" --dry-run\n\n"
         "exit codes: 0 success or filtered; 1 error, timeout or cancelled;\n"
-        "            2 invalid document or input (nothing ran)",
+        "            2 invalid document or input (nothing ran);\n"
+        "            3 the run finished but was NOT saved (a full or read-only disk)",
     ),
     "validate": (
         "check experiment files without running them",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator_gui.cli.output import (
+    NOT_SAVED,
     OK,
     RUN_FAILED,
     CliError,
@@ -31,7 +32,10 @@ from orchestrator_gui.core.compare import RunComparison
 from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.engine import run_experiment
 from orchestrator_gui.core.errors import ExperimentError, InputError
-from orchestrator_gui.store import Preset, Store
+from orchestrator_gui.core.result import RunResult
+from orchestrator_gui.store import Preset, Store, StoreError
+from orchestrator_gui.store.database import StoreWriteError
+from orchestrator_gui.store.location import resolve_db_path
 from orchestrator_gui.store.shipped import builtin_presets
 
 
@@ -43,32 +47,84 @@ def run_command(args: argparse.Namespace) -> int:
                       allow_hosts=args.allow_host, store=store)
         preset = find_preset(args.preset, store, args.db) if args.preset else None
         run_input = resolve_input(args.input, preset)
+        unwritable: StoreWriteError | None = None
         if not args.no_save and store is None:
-            store = open_store(args.db)
+            store, unwritable = open_for_saving(args.db)
         scenario = args.scenario or (preset.name if preset else "custom")
-        progress = None if args.quiet else Progress(show_logs=True)
+        watch = _Follow(None if args.quiet else Progress(show_logs=True))
         try:
             result = asyncio.run(run_experiment(
                 experiment, run_input, scenario=scenario, dry_run=args.dry_run,
-                store=None if args.no_save else store, on_event=progress))
+                store=None if args.no_save else store, on_event=watch))
         except InputError as exc:
             raise CliError(f"--input: {exc}") from None
         except KeyboardInterrupt:
-            say("cancelled (Ctrl-C); the run is kept as cancelled"
-                if not args.no_save else "cancelled (Ctrl-C)")
-            return RUN_FAILED
-        if store is not None and not args.no_save and not args.quiet:
+            return _cancelled(watch.result, store.path if store else None)
+        if store is not None and result.saved and not args.quiet:  # compared as stored
             say_baseline(compare_to_baseline(store, result.run_id))
     finally:
         if store is not None:
             store.close()
+    if unwritable is not None:  # ran without the store: say why it is not kept
+        result.saved, result.save_error = False, unwritable.reason
     record = result.to_record()
     if args.json:
         print_json(record)
+    where = store.path if store else resolve_db_path(args.db) if unwritable else None
     if not (args.json and args.quiet):
-        report(record, saved=not args.no_save, store_path=store.path if store else None,
-               show_output=not args.json)
+        report(record, saved=result.saved, store_path=where, show_output=not args.json)
+    if result.saved is False:
+        say_not_saved(result.run_id, result.status, where, result.save_error,
+                      printed=args.json)
+        return NOT_SAVED
     return OK if result.status in ("success", "filtered") else RUN_FAILED
+
+
+def open_for_saving(db: str | None) -> tuple[Store | None, StoreWriteError | None]:
+    """The store to keep the run in; or, when the file cannot take writes (a full disk, a
+    read-only file system), None and why: the run goes, and is reported NOT saved."""
+    try:
+        return Store.open(db), None
+    except StoreWriteError as exc:
+        return None, exc
+    except StoreError as exc:  # not a database, a newer schema...: the user must act first
+        raise CliError(str(exc)) from None
+
+
+class _Follow:
+    """The run's progress lines, and a hold on its result for a Ctrl-C (which leaves
+    ``run_experiment`` without returning it)."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.result: RunResult | None = None
+
+    def __call__(self, event: Any) -> None:
+        if self.result is None:
+            self.result = getattr(event, "result", None)
+        if self.progress is not None:
+            self.progress(event)
+
+
+def _cancelled(result: RunResult | None, store_path: Path | None) -> int:
+    if result is None or result.saved is None:
+        say("cancelled (Ctrl-C)")
+        return RUN_FAILED
+    if result.saved:
+        say("cancelled (Ctrl-C); the run is kept as cancelled")
+        return RUN_FAILED
+    say_not_saved(result.run_id, result.status, store_path, result.save_error, printed=False)
+    return NOT_SAVED
+
+
+def say_not_saved(run_id: str, status: str, store_path: Path | None, reason: str | None,
+                  *, printed: bool) -> None:
+    """The one line a script or a person must not miss: the run is not in the history."""
+    where = f" in {store_path}" if store_path else ""
+    say(f"run {run_id} finished ({status}) but was NOT saved{where}: {reason}")
+    say("  the record printed on stdout is its only copy" if printed else
+        "  the history has none of it, or lists it unfinished: free some disk space or "
+        "make the database writable, then run it again (--json prints the record)")
 
 
 def resolve_experiment(ref: str, db: str | None) -> tuple[Experiment, Store | None]:
@@ -151,9 +207,10 @@ def say_baseline(comparison: RunComparison | None) -> None:
             f"{str(comparison.run_b)[:8]}` shows how")
 
 
-def report(record: dict[str, Any], *, saved: bool, store_path: Path | None,
+def report(record: dict[str, Any], *, saved: bool | None, store_path: Path | None,
            show_output: bool = True) -> None:
-    """The run's output on stdout (for pipes); the verdict on stderr."""
+    """The run's output on stdout (for pipes); the verdict on stderr. ``saved`` None: the
+    run was not to be kept (``--no-save``); False: it could not be (say_not_saved)."""
     status = record["status"]
     if show_output and record.get("output") is not None:
         print_json(record["output"])
@@ -161,5 +218,6 @@ def report(record: dict[str, Any], *, saved: bool, store_path: Path | None,
     if error:
         where = f" at step {error['stepId']!r}" if error.get("stepId") else ""
         say(f"{status}{where}: {error.get('type')}: {error.get('message')}")
-    where = f" (saved in {store_path})" if saved and store_path else " (not saved)"
+    where = (f" (saved in {store_path})" if saved and store_path
+             else " (NOT saved)" if saved is False else " (not saved)")
     say(f"{status} in {duration(record.get('durationMs'))}; run {record['runId']}{where}")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from orchestrator_gui.cli.output import CliError
+from orchestrator_gui.cli.output import INVALID, NOT_SAVED, CliError
 from orchestrator_gui.store import Store, StoreError
+from orchestrator_gui.store.database import StoreWriteError
 
 
-def open_store(db: str | None) -> Store:
+def open_store(db: str | None, *, writing: bool = False) -> Store:
+    """The store; a verb that came to change it (``writing``) and finds the database
+    unable to take writes exits 3, like a write that fails later (docs/cli.md)."""
     try:
         return Store.open(db)
+    except StoreWriteError as exc:
+        raise CliError(f"{exc}; nothing was changed", code=NOT_SAVED if writing else INVALID
+                       ) from None
     except StoreError as exc:
         raise CliError(str(exc)) from None

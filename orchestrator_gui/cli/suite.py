@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from orchestrator_gui.cli.output import (
+    NOT_SAVED,
     OK,
     RUN_FAILED,
     CliError,
@@ -24,8 +25,7 @@ from orchestrator_gui.cli.output import (
     table,
     write_atomic,
 )
-from orchestrator_gui.cli.run import resolve_experiment
-from orchestrator_gui.cli.stores import open_store
+from orchestrator_gui.cli.run import open_for_saving, resolve_experiment
 from orchestrator_gui.cli.trust import require_trust
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.errors import ExperimentError
@@ -37,6 +37,7 @@ from orchestrator_gui.core.suites import (
     compare_suite_runs,
     run_suite,
 )
+from orchestrator_gui.store.database import StoreWriteError
 
 
 def test_command(args: argparse.Namespace) -> int:
@@ -45,16 +46,22 @@ def test_command(args: argparse.Namespace) -> int:
         suite = _suite(experiment, args.scenarios)
         require_trust(experiment, label=args.experiment, db=args.db, dry_run=suite.dry_run,
                       allow_hosts=args.allow_host, store=store)
+        not_saved = None
         if store is None:  # also without saving: the previous suite run is compared
-            store = open_store(args.db)
+            store, unwritable = open_for_saving(args.db)
+            if unwritable is not None:  # the suite runs; nothing of it can be kept
+                not_saved = str(unwritable) if (args.save_runs or not args.no_save) else None
         progress = None if args.quiet else _progress
         suite_run = asyncio.run(run_suite(
             experiment, suite, store=store if args.save_runs else None,
             concurrency=args.concurrency, on_progress=progress))
-        last = store.last_suite_run(experiment.id)
+        last = store.last_suite_run(experiment.id) if store is not None else None
         previous = SuiteRun.from_dict(last) if last else None
-        if not args.no_save:
-            suite_run.suite_run_id = store.save_suite_run(suite_run.to_dict())
+        if store is not None and not args.no_save:
+            try:
+                suite_run.suite_run_id = store.save_suite_run(suite_run.to_dict())
+            except StoreWriteError as exc:  # the verdicts are still shown below
+                not_saved = str(exc)
     finally:
         if store is not None:
             store.close()
@@ -67,7 +74,20 @@ def test_command(args: argparse.Namespace) -> int:
                     if previous else None})
     else:
         print(summary_text(suite_run, previous is not None, delta.to_dict()))
+    if not_saved or suite_run.runs_not_saved:
+        say_suite_not_saved(not_saved, suite_run.runs_not_saved)
+        return NOT_SAVED
     return OK if suite_run.all_passed else RUN_FAILED
+
+
+def say_suite_not_saved(suite_error: str | None, runs: dict[str, str]) -> None:
+    """What of the suite the history does not have (the verdicts above are complete)."""
+    if suite_error:
+        say(f"the suite run finished but was NOT saved: {suite_error}; the next `test` "
+            "cannot compare with it")
+    if runs:
+        first = next(iter(runs.values()))
+        say(f"{len(runs)} scenario run(s) finished but were NOT saved in the history: {first}")
 
 
 def _suite(experiment: Experiment, scenarios_file: str | None) -> Suite:

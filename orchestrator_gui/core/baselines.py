@@ -25,6 +25,7 @@ from orchestrator_gui.core.compare import RunComparison, StepComparison, compare
 from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.engine import Engine, run_experiment
 from orchestrator_gui.core.errors import ExperimentError
+from orchestrator_gui.core.result import RunResult
 
 
 class RunSource(Protocol):
@@ -58,6 +59,9 @@ class ReplayReport:
     original_run_id: str
     record: dict[str, Any]
     comparison: RunComparison
+    saved: bool | None = None  # kept in the history (None: not asked to keep it)
+    save_error: str | None = None
+    result: RunResult | None = None  # the replay run itself
 
     @property
     def changed_steps(self) -> list[StepComparison]:
@@ -101,4 +105,5 @@ async def replay_run(
         dry_run=bool(original.get("dryRun")), store=recorder, engine=engine,
         replay_of=original)
     record = {**result.to_record(), "experiment": experiment.to_dict()}
-    return ReplayReport(run_id, record, compare_runs(original, record))
+    return ReplayReport(run_id, record, compare_runs(original, record), result.saved,
+                        result.save_error, result)

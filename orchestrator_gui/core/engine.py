@@ -46,6 +46,7 @@ from orchestrator_gui.core.events import (
 from orchestrator_gui.core.registry import Handler, StepRegistry, default_registry
 from orchestrator_gui.core.replay import Replay
 from orchestrator_gui.core.result import RunResult, StepResult, utc_now
+from orchestrator_gui.core.saving import SaveWatch
 from orchestrator_gui.core.settings import AppSettings
 
 log = logging.getLogger(__name__)
@@ -598,15 +599,18 @@ async def run_experiment(
     ``experiment`` is an :class:`Experiment` or anything ``load_experiment``
     takes; ``input`` a dict or JSON text (default ``{}``). Raises
     ``ExperimentError``/``InputError`` before any step runs. Nothing is stored
-    unless ``store`` is given (anything with ``record_event(event)``).
+    unless ``store`` is given (anything whose ``record_event(event)`` commits the event
+    or raises); then ``result.saved`` says whether the whole run is in it, and
+    ``result.save_error`` why not (core/saving.py).
     ``replay_of`` (an earlier run's record) answers external calls from that
     run's recording instead of calling out.
     If the caller is cancelled, the run is cancelled too.
     """
     engine = engine or default_engine()
     listeners: list[Listener] = []
-    if store is not None:
-        listeners.append(store.record_event)
+    watch = SaveWatch(store) if store is not None else None
+    if watch is not None:
+        listeners.append(watch)
     if on_event is not None:
         listeners.append(on_event)
     handle = engine.start(
@@ -620,3 +624,6 @@ async def run_experiment(
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(asyncio.shield(handle.task), timeout=5)
         raise
+    finally:
+        if watch is not None:  # also when cancelled: the caller may still report the run
+            watch.settle(handle.result)

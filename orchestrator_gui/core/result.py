@@ -99,6 +99,11 @@ class RunResult:
     error: dict[str, Any] | None = None
     steps: list[StepResult] = field(default_factory=list)
     replay_of: str | None = None
+    # Whether the run is in the store it was run with: None when no store was given (or
+    # not known yet), True once its last write is committed, False with ``save_error``
+    # (the store's words: "database or disk is full") when it is not (core/saving.py).
+    saved: bool | None = None
+    save_error: str | None = None
 
     @property
     def input(self) -> Any:

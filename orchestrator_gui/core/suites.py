@@ -31,6 +31,7 @@ from orchestrator_gui.core.engine import Engine
 from orchestrator_gui.core.jsondiff import same
 from orchestrator_gui.core.paths import MISSING, get_path, is_number
 from orchestrator_gui.core.result import RunResult, iso
+from orchestrator_gui.core.saving import SaveWatch
 from orchestrator_gui.core.suite_model import Expectation, Scenario, Suite
 
 _FAILED = ("error", "timeout", "cancelled")
@@ -94,6 +95,9 @@ class SuiteRun:
     finished_at: str | None = None
     duration_ms: float | None = None
     suite_run_id: str | None = None
+    # scenario runs that were to be kept in the history and are not: run id -> why
+    # (run_suite with a store); not part of the stored suite run
+    runs_not_saved: dict[str, str] = field(default_factory=dict)
 
     @property
     def passed(self) -> int:
@@ -174,9 +178,14 @@ async def run_suite(
                    [s.name for s in experiment.steps], started_at=iso(started))
     results: list[ScenarioResult | None] = [None] * len(scenarios)
     done = 0
+    watch = SaveWatch(store) if store is not None else None
 
     def finished(item: BatchItem) -> None:
         nonlocal done
+        if watch is not None and item.result is not None:
+            watch.settle(item.result)
+            if not item.result.saved:
+                out.runs_not_saved[item.result.run_id] = item.result.save_error or "?"
         result = judge(scenarios[item.index], plans[item.index], item)
         results[item.index] = result
         done += 1
@@ -185,7 +194,7 @@ async def run_suite(
 
     await run_many(experiment, [(s.name, s.input) for s in scenarios], engine=engine,
                    dry_run=suite.dry_run, concurrency=concurrency,
-                   listeners=[store.record_event] if store is not None else (),
+                   listeners=[watch] if watch is not None else (),
                    on_item=finished)
     out.results = [r for r in results if r is not None]
     out.finished_at = iso(datetime.now(UTC))

@@ -19,8 +19,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +59,66 @@ BUSY_TIMEOUT_MS = 10_000
 
 class StoreError(OrchestratorError):
     """The database cannot be opened or used; the message says which file and what to do."""
+
+
+class StoreWriteError(StoreError):
+    """A write did not reach the database (a full disk, a read-only or failing file):
+    nothing of it was kept. ``reason`` is SQLite's own words, e.g. "database or disk is
+    full"; the message adds the file and what was being written."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def reason_of(exc: BaseException) -> str:
+    """SQLite's words for a failed statement, without SQLAlchemy's SQL and parameters."""
+    return str(getattr(exc, "orig", None) or exc)
+
+
+# SQLite's primary result codes for "the file cannot take writes": SQLITE_PERM, _READONLY,
+# _IOERR (a full disk while the -shm/-wal files grow, a file system gone read-only), _FULL,
+# _CANTOPEN (no room or no right to create the -wal/-shm next to the database)
+_UNWRITABLE = frozenset({3, 8, 10, 13, 14})
+
+
+def open_failure(exc: BaseException, path: Path) -> StoreError:
+    """The error for a database that cannot be opened: a :class:`StoreWriteError` when the
+    file is fine but cannot be written (the CLI still runs, then says NOT saved), else a
+    plain :class:`StoreError` (not a database, a newer schema...)."""
+    message = explain(exc, path)
+    if unwritable(exc):
+        return StoreWriteError(message, reason_of(exc) + _disk_note(path, reason_of(exc)))
+    return StoreError(message)
+
+
+def unwritable(exc: BaseException) -> bool:
+    """Whether SQLite failed because the file cannot take writes (``_UNWRITABLE``)."""
+    code = getattr(getattr(exc, "orig", None) or exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _UNWRITABLE
+
+
+def _disk_note(path: Path, detail: str) -> str:
+    """SQLite says "disk I/O error" when the disk is full as a -shm file grows: say which."""
+    if "full" in detail:
+        return ""
+    try:
+        stat = os.statvfs(path.parent)
+    except (OSError, AttributeError):  # AttributeError: no statvfs (Windows)
+        return ""
+    return " (the disk holding it is full)" if stat.f_bavail == 0 else ""
+
+
+@contextmanager
+def writing(path: Path, what: str) -> Iterator[None]:
+    """Turn a failed write into :class:`StoreWriteError` ("could not save the experiment
+    in FILE: database or disk is full"), so that every caller, CLI or app, says it was not
+    kept instead of showing a driver's traceback."""
+    try:
+        yield
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        reason = reason_of(exc)
+        raise StoreWriteError(f"could not {what} in {path}: {reason}", reason) from None
 
 
 def create_db_engine(path: Path) -> Engine:
@@ -98,6 +160,8 @@ def prepare(engine: Engine, path: Path) -> None:
     try:
         with engine.connect() as conn:
             version = _read_version(conn)
+        if version == SCHEMA_VERSION:  # nothing to write: a read-only file opens too
+            return
         if version is not None and version < SCHEMA_VERSION:
             backup(path, path.with_name(f"{path.name}.bak-v{version}"))
         with writer(engine).begin() as conn:
@@ -115,7 +179,7 @@ def prepare(engine: Engine, path: Path) -> None:
                     "or use another database with --db"
                 )
     except (DatabaseError, sqlite3.DatabaseError) as exc:
-        raise StoreError(explain(exc, path)) from None
+        raise open_failure(exc, path) from None
 
 
 def migrate(conn: Connection, version: int) -> None:
@@ -137,13 +201,13 @@ def backup(source: Path, target: Path) -> None:
 
 
 def explain(exc: BaseException, path: Path) -> str:
-    detail = str(getattr(exc, "orig", None) or exc)
+    detail = reason_of(exc)
     if isinstance(exc, OperationalError) and "locked" in detail:
         return f"{path}: the database is busy (locked by another program); try again"
     if "not a database" in detail or "malformed" in detail:
         return (f"{path} is not a usable Experiment Orchestrator database ({detail}); "
                 "move it aside or choose another file with --db")
-    return f"{path}: cannot use the database: {detail}"
+    return f"{path}: cannot use the database: {detail}{_disk_note(path, detail)}"
 
 
 def _read_version(conn: Connection) -> int | None:

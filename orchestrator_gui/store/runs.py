@@ -12,14 +12,21 @@ caller's thread, every value the write needs (results keep changing while the
 run goes), and the call it returns runs the SQL. ``record_event`` does both
 inline; ``store.background.BackgroundRecorder`` runs the SQL on a writer thread.
 
+A write that fails (a full disk, a file gone read-only) is owed: the run's
+last write (``RunFinished``) carries it again, so that once that write is
+committed every row of the run is in the database; if the last write fails too,
+it raises, and the run is not saved (``core.saving.SaveWatch`` tells the caller).
+
 Retention: after each run, the user's runs beyond ``max_runs`` are deleted
 oldest first, with their steps, a chunk per transaction, so that pruning a
-large backlog never holds the write lock for long.
+large backlog never holds the write lock for long. Pruning that fails is logged
+and left for the next run: it deletes, so failing loses nothing.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +43,8 @@ from orchestrator_gui.store.database import reader, writer
 from orchestrator_gui.store.models import RunSummary
 from orchestrator_gui.store.owner import is_alive, this_process
 from orchestrator_gui.store.tables import BaselineRow, RunRow, StepRunRow
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_RUNS = 1000
 PRUNE_CHUNK = 200
@@ -98,9 +107,11 @@ class RunLog:
         self.max_runs = max_runs
         self._owner = this_process()
         self._written: dict[str, set[int]] = {}  # runs in flight -> positions prepared
-        # steps whose own write failed, written again with the run's last write; touched only
-        # by the writes, which run one at a time in event order (inline or on one thread)
+        # writes that failed, carried by the run's last write: the steps, and the run's
+        # start (its definition snapshot); touched only by the writes, which run one at a
+        # time in event order (inline or on one thread)
         self._unwritten: dict[str, list[dict[str, Any]]] = {}
+        self._unwritten_start: dict[str, PreparedWrite] = {}
         self._write_connection: Any = None  # the writes' own sqlite3 connection (_transaction)
 
     # --- writing, driven by engine events ---------------------------------------
@@ -122,9 +133,9 @@ class RunLog:
         if isinstance(event, StepFinished):
             if event.status == "skipped" or event.run_id not in self._written:
                 return None
-            self._written[event.run_id].add(event.index)
-            return PreparedWrite(self, event.run_id, step=records.step_values(
-                event.run_id, event.index, event.step))
+            row = records.step_values(event.run_id, event.index, event.step)
+            self._written[event.run_id].add(event.index)  # once its row exists
+            return PreparedWrite(self, event.run_id, step=row)
         if isinstance(event, RunStarted | RunQueued):
             self._written.setdefault(event.run_id, set())
             definition = (records.json_text(event.experiment.to_dict())
@@ -142,7 +153,11 @@ class RunLog:
 
     def write(self, batch: Sequence[PreparedWrite]) -> None:
         """Run prepared writes, in order, in ONE transaction (a writer thread batches what
-        queued up meanwhile); all or nothing. Then prune if a run ended."""
+        queued up meanwhile); all or nothing. Then prune if a run ended.
+
+        A single write that fails is owed to its run's last write (module docstring);
+        a failed batch of several is the caller's to write again one by one
+        (``BackgroundRecorder`` does), so it owes nothing by itself."""
         try:
             with self._transaction() as driver:
                 rows: list[dict[str, Any]] = []  # consecutive step rows: one executemany
@@ -157,14 +172,27 @@ class RunLog:
                 if rows:
                     driver.executemany(_STEP_SQL, rows)
         except Exception:
-            if len(batch) == 1 and batch[0].step is not None:  # written again at the run's end
-                self._unwritten.setdefault(batch[0].run_id, []).append(batch[0].step)
+            if len(batch) == 1:
+                self._owe(batch[0])
             raise
         for item in batch:
             if item.finish:
                 self._unwritten.pop(item.run_id, None)
+            if item.run is not None:  # the run's row is in
+                self._unwritten_start.pop(item.run_id, None)
         if any(item.finish for item in batch):
-            self.prune()
+            self.prune_or_log()
+
+    def _owe(self, item: PreparedWrite) -> None:
+        """Keep what a failed write held for the run's last write (nothing, if it was the
+        last: the run ends unsaved, and its caller is told by the exception)."""
+        if item.finish:
+            self._unwritten.pop(item.run_id, None)
+            self._unwritten_start.pop(item.run_id, None)
+        elif item.step is not None:
+            self._unwritten.setdefault(item.run_id, []).append(item.step)
+        elif item.run is not None:
+            self._unwritten_start.setdefault(item.run_id, item)
 
     @contextmanager
     def _transaction(self) -> Iterator[Any]:
@@ -198,8 +226,10 @@ class RunLog:
 
     def _write_run(self, driver: Any, item: PreparedWrite) -> None:
         assert item.run is not None
-        definition = item.definition
-        if definition is None and item.snapshot:  # no experiment in the event: the stored one
+        # the run's start failed: its row is inserted now, with the snapshot it should have had
+        source = self._unwritten_start.get(item.run_id, item) if item.finish else item
+        definition = source.definition
+        if definition is None and source.snapshot:  # no experiment in the event: the stored one
             found = driver.execute("SELECT definition FROM experiments WHERE id = ?",
                                    (item.run["experiment_id"],)).fetchone()
             definition = found[0] if found else None
@@ -249,6 +279,16 @@ class RunLog:
                                     .where(col(RunRow.user_id) == self.user)).one())
 
     # --- upkeep -------------------------------------------------------------------
+
+    def prune_or_log(self) -> int:
+        """:meth:`prune`, a failure (a full disk) logged instead of raised: the run that
+        just ended is committed, and deleting old ones can wait for the next."""
+        try:
+            return self.prune()
+        except Exception as exc:
+            log.warning("could not prune old runs (tried again after the next run): %s",
+                        getattr(exc, "orig", None) or exc)
+            return 0
 
     def prune(self) -> int:
         """Delete this user's oldest finished runs beyond ``max_runs``; returns how many."""

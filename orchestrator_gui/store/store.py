@@ -8,6 +8,7 @@ version and the choices made where SPEC is silent.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,12 +27,23 @@ from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.result import utc_now
 from orchestrator_gui.store import records
 from orchestrator_gui.store.analysis import AnalysisLog
-from orchestrator_gui.store.database import StoreError, create_db_engine, explain, prepare, writer
+from orchestrator_gui.store.database import (
+    StoreError,
+    create_db_engine,
+    open_failure,
+    prepare,
+    reason_of,
+    unwritable,
+    writer,
+    writing,
+)
 from orchestrator_gui.store.location import resolve_db_path, resolve_user
 from orchestrator_gui.store.models import ExperimentSummary, Preset, RunSummary
 from orchestrator_gui.store.runs import DEFAULT_MAX_RUNS, PreparedWrite, RunLog
 from orchestrator_gui.store.shipped import builtin_presets, seed_examples
 from orchestrator_gui.store.tables import ExperimentRow, PresetRow, TrustRow
+
+log = logging.getLogger(__name__)
 
 
 class Store:
@@ -55,7 +67,12 @@ class Store:
     def open(cls, path: str | os.PathLike[str] | None = None, *, user: str | None = None,
              max_runs: int = DEFAULT_MAX_RUNS, seed_examples: bool = True) -> Store:
         """Open (creating if needed) the database; mark abandoned runs ``interrupted``;
-        put the shipped examples in on first start; prune runs beyond ``max_runs``."""
+        put the shipped examples in on first start; prune runs beyond ``max_runs``.
+
+        A database that cannot take writes (a full disk, a read-only file system) still
+        opens when it exists and is current, for reading: that upkeep is logged and left
+        for the next open, and each write then raises ``StoreWriteError``. One that
+        cannot be opened at all raises ``StoreWriteError`` (or ``StoreError``)."""
         db_path = resolve_db_path(path)
         if db_path.is_dir():
             raise StoreError(f"{db_path} is a folder; give the path of a database file")
@@ -67,17 +84,27 @@ class Store:
         try:
             prepare(engine, db_path)
             store = cls(engine, db_path, resolve_user(user), max_runs)
-            store.runs.interrupt_abandoned()
-            if seed_examples:
-                store.seed_examples()
-            store.runs.prune()
+            store._upkeep(seed_examples)
         except DatabaseError as exc:
             engine.dispose()
-            raise StoreError(explain(exc, db_path)) from None
+            raise open_failure(exc, db_path) from None
         except BaseException:
             engine.dispose()
             raise
         return store
+
+    def _upkeep(self, seed: bool) -> None:
+        try:
+            self.runs.interrupt_abandoned()
+            if seed:
+                self.seed_examples()
+        except DatabaseError as exc:
+            if not unwritable(exc):
+                raise
+            log.warning("%s cannot take writes now (%s): opened for reading; abandoned runs "
+                        "are marked next time", self.path, reason_of(exc))
+            return
+        self.runs.prune_or_log()
 
     def close(self) -> None:
         self.runs.close()
@@ -129,20 +156,24 @@ class Store:
         stmt = stmt.on_conflict_do_update(index_elements=["id"], set_={
             "name": stmt.excluded.name, "definition": stmt.excluded.definition,
             "updated_at": stmt.excluded.updated_at})
-        with Session(self._writer) as session:
+        with writing(self.path, "save the experiment"), Session(self._writer) as session:
             session.exec(stmt)
             session.commit()
 
     def delete_experiment(self, experiment_id: str) -> None:
         """Remove it (no error if absent). Its runs stay in history with their snapshots."""
-        with Session(self._writer) as session:
+        with writing(self.path, "delete the experiment"), Session(self._writer) as session:
             session.exec(delete(ExperimentRow).where(col(ExperimentRow.id) == experiment_id))
             session.commit()
 
     # --- runs -----------------------------------------------------------------------
 
     def record_event(self, event: Any) -> None:
-        """Engine listener: keeps the run, committing each step as it ends (on this thread)."""
+        """Engine listener: keeps the run, committing each step as it ends (on this thread).
+
+        Raises if the write failed. A failed write is carried again by the run's last one
+        (``RunFinished``): the run is all in the database once that write returns, and is
+        not if it raised (``core.saving.SaveWatch`` turns that into ``RunResult.saved``)."""
         self.runs.record_event(event)
 
     def prepare_event(self, event: Any) -> PreparedWrite | None:
@@ -164,22 +195,26 @@ class Store:
         return self.runs.get_run(run_id)
 
     def delete_run(self, run_id: str) -> None:
-        self.runs.delete_run(run_id)
+        with writing(self.path, "delete the run"):
+            self.runs.delete_run(run_id)
 
     # --- baselines and suite runs (store/analysis.py) ---------------------------------
 
     def set_baseline(self, run_id: str) -> str:
         """Star a run as its experiment's baseline; returns the experiment id; ``KeyError``."""
-        return self.analysis.set_baseline(run_id)
+        with writing(self.path, "star the baseline"):
+            return self.analysis.set_baseline(run_id)
 
     def get_baseline(self, experiment_id: str) -> str | None:
         return self.analysis.get_baseline(experiment_id)
 
     def clear_baseline(self, experiment_id: str) -> None:
-        self.analysis.clear_baseline(experiment_id)
+        with writing(self.path, "clear the baseline"):
+            self.analysis.clear_baseline(experiment_id)
 
     def save_suite_run(self, suite_run: dict[str, Any]) -> str:
-        return self.analysis.save_suite_run(suite_run)
+        with writing(self.path, "save the suite run"):
+            return self.analysis.save_suite_run(suite_run)
 
     def list_suite_runs(self, experiment_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
         return self.analysis.list_suite_runs(experiment_id, limit=limit)
@@ -213,14 +248,14 @@ class Store:
         stmt = sqlite_insert(PresetRow).values(values)
         stmt = stmt.on_conflict_do_update(index_elements=["user_id", "name"], set_={
             "input": stmt.excluded.input, "updated_at": stmt.excluded.updated_at})
-        with Session(self._writer) as session:
+        with writing(self.path, "save the preset"), Session(self._writer) as session:
             session.exec(stmt)
             session.commit()
 
     def delete_preset(self, name: str) -> None:
         if any(p.name.casefold() == name.strip().casefold() for p in builtin_presets()):
             raise ValueError(f"{name!r} is a built-in preset and cannot be deleted")
-        with Session(self._writer) as session:
+        with writing(self.path, "delete the preset"), Session(self._writer) as session:
             session.exec(delete(PresetRow).where(col(PresetRow.user_id) == self.user,
                                                  col(PresetRow.name) == name))
             session.commit()

@@ -47,6 +47,7 @@ def build_actions(window: MainWindow) -> None:
     menu = window.menuBar()
 
     file = menu.addMenu("&File")
+    window.file_menu = file
     file.addAction(_action(window, "actionNew", "&New experiment", window.new_experiment, Key.New))
     file.addAction(_action(window, "actionOpenLibrary", "&Open from library…",
                            window.open_from_library, Key.Open,

@@ -72,6 +72,7 @@ class MainWindow(FileOps, QMainWindow):
         self.library_id: str | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self.recent_menu: QMenu
+        self.file_menu: QMenu
         self.view_menu: QMenu
         self.experiment_menu: QMenu
         self.toolbar: QToolBar

@@ -9,6 +9,8 @@ run the canvas *follows*: the last one started, or the one picked in history.
 Several runs may go at once; beyond the engine's limit they wait as
 ``queued``, and cancelling one leaves the others going. A run stays in
 ``handles`` until its end is stored, so whoever sees it gone can read it back.
+A run whose end could not be stored is handed over by ``run_unsaved`` (its
+result, the experiment it ran, why), to be kept in memory (ui/unsaved_runs.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from orchestrator_gui.core.engine import Engine, RunHandle
 from orchestrator_gui.core.errors import ExperimentError, InputError
 from orchestrator_gui.core.events import RunFinished
 from orchestrator_gui.core.result import RunResult
+from orchestrator_gui.core.saving import reason_of
 from orchestrator_gui.ui.bridge import RunBridge
 from orchestrator_gui.ui.store_writer import StoreWriter
 
@@ -55,7 +58,9 @@ class RunController(QObject):
     progress = Signal(str)  # one line for the status bar
     start_failed = Signal(str)  # why a run could not start (nothing ran)
     stored = Signal(object)  # RunQueued | RunStarted | RunFinished: its row is written
-    store_failed = Signal(str)  # a run's history could not be written (once per run)
+    # RunResult, Experiment | None, reason: the run's end could not be written, so the run
+    # is not (whole) in history; earlier failed writes are carried by that last one
+    run_unsaved = Signal(object, object, str)
 
     def __init__(
         self,
@@ -72,7 +77,7 @@ class RunController(QObject):
         self.bridge = RunBridge(self)
         self.handles: dict[str, RunHandle] = {}
         self.focused: RunResult | None = None
-        self._failed_runs: set[str] = set()
+        self._experiments: dict[str, Experiment] = {}  # runs whose end is not written yet
         self.writer = StoreWriter()  # no parent: Qt never deletes it under the writer thread
         queued = Qt.ConnectionType.QueuedConnection
         self.writer.written.connect(self._on_written, queued)
@@ -106,6 +111,8 @@ class RunController(QObject):
             self.start_failed.emit(str(exc))
             return None
         self.handles[handle.run_id] = handle
+        if store is not None:
+            self._experiments[handle.run_id] = experiment
         self.focus(handle.run_id)
         self.runs_changed.emit()
         return handle
@@ -185,18 +192,15 @@ class RunController(QObject):
             self._stored_end(event.run_id)
 
     def _on_write_failed(self, event: Any, exc: Any) -> None:
-        run_id = getattr(event, "run_id", "")
-        if run_id not in self._failed_runs:
-            self._failed_runs.add(run_id)
-            detail = str(getattr(exc, "orig", None) or exc)  # not SQLAlchemy's SQL and values
-            self.store_failed.emit(f"Run {run_id} was not fully saved to history ({detail}); "
-                                   "its results are still on the canvas. Check that the disk "
-                                   "has room and the database file is writable.")
+        """Only the end's failure decides (the store writes earlier failed rows again with
+        it); the writer thread has logged each one."""
         if isinstance(event, RunFinished):
-            self._stored_end(run_id)
+            experiment = self._experiments.get(event.run_id)
+            self.run_unsaved.emit(event.result, experiment, reason_of(exc))
+            self._stored_end(event.run_id)
 
     def _stored_end(self, run_id: str) -> None:
-        self._failed_runs.discard(run_id)
+        self._experiments.pop(run_id, None)
         if self.handles.pop(run_id, None) is not None:
             self._changed()
 

@@ -7,20 +7,25 @@ run-progress label in the status bar, and wraps the central widget in a
 stack so that an old run can be shown on the experiment as it was then.
 One call, ``install_run_experience(window)``, does it all. History is written
 on a writer thread: the window calls :meth:`RunExperience.close` before it
-closes the store, so everything queued is written first.
+closes the store, so everything queued is written first. A run whose end could
+not be written is kept in memory (ui/unsaved_runs.py): a warning above the
+canvas stays until it is exported or dismissed, History lists it as "not saved",
+and File → Export unsaved runs… writes them all to a JSON file.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QLabel, QStackedWidget, QTabWidget, QVBoxLayout, QWidget
 
 from orchestrator_gui import resources
 from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.engine import Engine
-from orchestrator_gui.core.errors import ExperimentError
+from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
 from orchestrator_gui.core.result import RunResult
 from orchestrator_gui.ui.canvas.replay_view import ReplayView
 from orchestrator_gui.ui.canvas.run_overlay import RunOverlay
@@ -30,6 +35,7 @@ from orchestrator_gui.ui.panels.log_panel import LogPanel
 from orchestrator_gui.ui.panels.simulator import Simulator
 from orchestrator_gui.ui.run_controller import RunController
 from orchestrator_gui.ui.settings_controller import settings_of
+from orchestrator_gui.ui.unsaved_runs import UnsavedBar, UnsavedRuns
 
 PROGRESS_CHARS = 64  # the status line's width, in average characters
 STEP_KEYS = ("id", "type", "name", "config", "timeoutSeconds")
@@ -79,11 +85,21 @@ class RunExperience(QObject):
         self._replay_overlay: RunOverlay | None = None
         self.progress = progress_label()
         self._experiment_id: str | None = None
+        self.unsaved = UnsavedRuns(self)
+        self.history.unsaved = self.unsaved
 
         self.stack = QStackedWidget(window)
         self.stack.setObjectName("centreStack")
         self.stack.addWidget(window.takeCentralWidget())
-        window.setCentralWidget(self.stack)
+        centre = QWidget(window)
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.unsaved_bar = UnsavedBar(self.unsaved, self.export_unsaved, centre)
+        column.addWidget(self.unsaved_bar)
+        column.addWidget(self.stack, 1)
+        window.setCentralWidget(centre)
+        self.export_unsaved_action = _export_action(window, self.export_unsaved)
         simulator_dock = window.add_panel("simulatorDock", "Simulator", self.simulator,
                                           Area.LeftDockWidgetArea)
         palette_dock = getattr(window, "docks", {}).get("paletteDock")
@@ -106,14 +122,18 @@ class RunExperience(QObject):
         self.controller.start_failed.connect(
             lambda reason: window.show_message(f"The run could not start: {reason}", "error"))
         self.controller.stored.connect(self.history.on_run_stored)
-        self.controller.store_failed.connect(lambda text: window.show_message(text, "error"))
+        self.controller.run_unsaved.connect(
+            lambda result, experiment, reason: self.unsaved.add(result, experiment, reason))
+        self.unsaved.changed.connect(self.history.refresh_soon)
         for signal in (bridge.run_started, bridge.step_log, bridge.run_finished):
             signal.connect(self.log_panel.on_event)
         bridge.step_finished.connect(self._on_step_event)
         bridge.run_finished.connect(self._on_run_finished)
         self.history.run_selected.connect(self.show_run)
         self.history.run_again.connect(self.run_again)
+        self.history.run_deleted.connect(self.unsaved.forget)
         self.history.run_deleted.connect(lambda _id: self.show_live())
+        self.history.problem.connect(lambda text: window.show_message(text, "error"))
         self.canvas.selection_changed.connect(self._inspect)
         self.canvas.changed.connect(self._on_canvas_changed)
         # the built-in presets at once; with the user's own (stored data) once the window shows
@@ -161,9 +181,15 @@ class RunExperience(QObject):
                                        scenario=request["scenario"], dry_run=request["dry_run"])
         return handle.result if handle is not None else None
 
+    def record_of(self, run_id: str) -> dict[str, Any]:
+        """A finished run's record: kept in memory if it could not be saved, else stored
+        (``KeyError``)."""
+        unsaved = self.unsaved.get(run_id)
+        return unsaved.record() if unsaved is not None else self.window.store().get_run(run_id)
+
     def run_again(self, run_id: str) -> RunResult | None:
         """Repeat a stored run's input and scenario on the current experiment."""
-        record = self.window.store().get_run(run_id)
+        record = self.record_of(run_id)
         self.simulator.set_input(record.get("input") or {}, record.get("scenario"))
         return self.run({"input": record.get("input") or {},
                          "scenario": record.get("scenario") or self.simulator.scenario,
@@ -175,7 +201,7 @@ class RunExperience(QObject):
             self.show_live()
             return
         try:
-            record = self.window.store().get_run(run_id)
+            record = self.record_of(run_id)
         except KeyError:
             self.history.refresh()
             return
@@ -205,11 +231,36 @@ class RunExperience(QObject):
     def save_preset(self, name: str, data: Any) -> None:
         try:
             self.window.store().save_preset(name, data)
-        except ValueError as exc:
+        except (ValueError, OrchestratorError) as exc:  # a reserved name; a full disk
             self.window.show_message(str(exc), "error")
             return
         self.reload_presets()
         self.simulator.choose_preset(name)
+
+    def export_unsaved(self, path: str | Path | None = None) -> bool:
+        """Write the runs not in history to a JSON file (asked for when not given)."""
+        if not self.unsaved.runs:
+            self.window.show_message("Every run of this session is in the history; there "
+                                     "is nothing to export.", "info")
+            return False
+        if path is None:
+            suggested = str(Path.home() / "unsaved-runs.json")
+            chosen, _ = QFileDialog.getSaveFileName(self.window, "Export unsaved runs",
+                                                    suggested, "Run records (*.json)")
+            if not chosen:
+                return False
+            path = chosen
+        try:
+            target = self.unsaved.export(path)
+        except OSError as exc:
+            self.window.show_message(f"Could not write {path}: {exc.strerror or exc}. Choose "
+                                     "another folder (the runs are still kept).", "error")
+            return False
+        count = len(self.unsaved.runs)
+        self.unsaved_bar.clear()  # resolved: the records are in the file
+        self.window.show_message(f"Exported {count} unsaved run{'s' * (count != 1)} to "
+                                 f"{target}.", "success")
+        return True
 
     def reload_presets(self) -> None:
         self.simulator.set_presets(self.window.store().list_presets())
@@ -258,6 +309,24 @@ class RunExperience(QObject):
         record = self.shown_overlay.step_record(node.step_id())
         self.inspector.show_step(record, hint=None if record else
                                  f"'{node.name()}' has not run in the run shown.")
+
+
+def _export_action(window: Any, slot: Any) -> QAction:
+    """File → Export unsaved runs… (after Export JSON… in the editor's File menu)."""
+    action = QAction("Export &unsaved runs…", window)
+    action.setObjectName("actionExportUnsaved")
+    action.setToolTip("Write the runs that could not be saved to history to a JSON file")
+    action.triggered.connect(lambda _checked=False: slot())
+    file_menu = getattr(window, "file_menu", None)
+    if file_menu is not None:
+        anchor = getattr(window, "actions_by_name", {}).get("actionExport")
+        actions = file_menu.actions()
+        after = actions.index(anchor) + 1 if anchor in actions else len(actions)
+        file_menu.insertAction(actions[after] if after < len(actions) else None, action)
+        window.actions_by_name[action.objectName()] = action
+    else:
+        window.addAction(action)
+    return action
 
 
 def install_run_experience(window: Any) -> RunExperience:

@@ -42,6 +42,13 @@ RISK = resources.path("examples", "risk-assessment.json")
 
 @pytest.fixture
 def main_window(qtbot: Any, qloop: Any, qapp: Any) -> Iterator[MainWindow]:
+    win = open_main_window(qtbot, qapp)
+    yield win
+    close_main_window(win)
+
+
+def open_main_window(qtbot: Any, qapp: Any) -> MainWindow:
+    """The app's window on Risk Assessment, shown, its store open and history read."""
     from orchestrator_gui.ui.style import apply_theme
 
     apply_theme(qapp)
@@ -51,7 +58,10 @@ def main_window(qtbot: Any, qloop: Any, qapp: Any) -> Iterator[MainWindow]:
     win.open_experiment(load_experiment(RISK, registry=win.registry), path=Path(RISK))
     win.show()
     qtbot.waitUntil(lambda: win.started)  # presets and history are read after the first paint
-    yield win
+    return win
+
+
+def close_main_window(win: MainWindow) -> None:
     win.run_experience.controller.cancel_all()
     job = win.analysis.job
     if job is not None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orchestrator_gui.core.errors import OrchestratorError
 from orchestrator_gui.core.suites import (
     SuiteDelta,
     SuiteProgress,
@@ -167,8 +168,14 @@ class SuiteWindow(QWidget):
         store = self.window_.store()
         previous = store.last_suite_run(run.experiment_id)
         delta = compare_suite_runs(SuiteRun.from_dict(previous), run) if previous else None
-        run.suite_run_id = store.save_suite_run(run.to_dict())
-        self.show_run(run, delta)
+        try:
+            run.suite_run_id = store.save_suite_run(run.to_dict())
+        except OrchestratorError as exc:  # shown all the same, said not kept
+            self.show_run(run, delta)
+            self.delta.setText(f"⚠ Not saved: {exc}. The next suite run cannot be compared "
+                               "with this one.")
+        else:
+            self.show_run(run, delta)
         self.finished.emit(run)
 
     def show_run(self, run: SuiteRun, delta: SuiteDelta | None) -> None:

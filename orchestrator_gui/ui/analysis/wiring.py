@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from orchestrator_gui.core.baselines import ReplayReport, compare_to_baseline, replay_run
 from orchestrator_gui.core.compare import RunComparison, compare_runs
 from orchestrator_gui.core.document import load_experiment
-from orchestrator_gui.core.errors import ExperimentError
+from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
 from orchestrator_gui.core.events import RunFinished
 from orchestrator_gui.ui.analysis.divergence_mark import DivergenceMark
 from orchestrator_gui.ui.analysis.history_menu import install_history_menu, selected_run_ids
@@ -156,7 +156,15 @@ class Analysis(QObject):
         return self.window.store().get_baseline(experiment_id) if experiment_id else None
 
     def star(self, run_id: str) -> None:
-        self.window.store().set_baseline(run_id)
+        try:
+            self.window.store().set_baseline(run_id)
+        except KeyError:  # not in the history (a run that could not be saved)
+            self.window.show_message("Only a run saved in the history can be the baseline.",
+                                     "error")
+            return
+        except OrchestratorError as exc:  # a full disk, a read-only database
+            self.window.show_message(f"The baseline was not starred: {exc}", "error")
+            return
         self._sync_baseline()
         self.window.show_message("★ Starred as this experiment's baseline: new runs are "
                                  "compared with it when they end.", "success")
@@ -164,7 +172,11 @@ class Analysis(QObject):
     def clear_baseline(self) -> None:
         experiment_id = self.experience.canvas.base.get("id")
         if experiment_id:
-            self.window.store().clear_baseline(experiment_id)
+            try:
+                self.window.store().clear_baseline(experiment_id)
+            except OrchestratorError as exc:
+                self.window.show_message(f"The baseline star was not removed: {exc}", "error")
+                return
         self._sync_baseline()
 
     def _sync_baseline(self) -> None:
@@ -231,6 +243,9 @@ class Analysis(QObject):
                                      "error")
             return
         self.last_report = report
+        if report.saved is False and report.result is not None:  # kept in memory, warned
+            self.experience.unsaved.add(report.result, report.record.get("experiment"),
+                                        report.save_error or "?")
         self.history.refresh()
         changed = [s.name for s in report.changed_steps]
         title = "Replay with recorded answers"

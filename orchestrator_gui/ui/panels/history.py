@@ -4,7 +4,9 @@ The rows are a ``QAbstractTableModel`` over plain ``RunSummary`` tuples, so a
 thousand runs cost one query and no widget per row. Selecting a row asks for
 that run to be redrawn on the canvas; "Run again" and "Delete" act on it.
 The list refreshes itself (coalesced) when a run's start or end has been
-written to the store (``on_run_stored``, on the UI thread). The main window
+written to the store (``on_run_stored``, on the UI thread). Runs that could not
+be written (``unsaved``, ui/unsaved_runs.py) are listed from memory, marked
+"not saved". The main window
 ``hold()``s it until it is first painted, so the store is not opened on the way
 to the first window.
 """
@@ -38,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orchestrator_gui.core.errors import OrchestratorError
 from orchestrator_gui.core.result import RUN_STATUSES
 from orchestrator_gui.ui.canvas.run_overlay import COLORS
 
@@ -86,6 +89,7 @@ class RunTableModel(QAbstractTableModel):
         self.runs: list[RunSummary] = []
         self._cells: list[Cells | None] = []  # parallel to runs; None: not shown yet
         self._baseline_id: str | None = None
+        self.unsaved: dict[str, str] = {}  # run id -> why it is not in the store
 
     @property
     def baseline_id(self) -> str | None:
@@ -171,10 +175,14 @@ class RunTableModel(QAbstractTableModel):
         star = "★ " if run.run_id == self._baseline_id else ""
         tip = (f"Run {run.run_id} · {run.status} · {run.scenario or 'no scenario'} · "
                f"{moment:%Y-%m-%d %H:%M:%S}" if moment else run.run_id)
+        status = run.status
+        if (why := self.unsaved.get(run.run_id)) is not None:
+            status += " · not saved"
+            tip += f" · NOT saved to history ({why}): File → Export unsaved runs… keeps it"
         return {
             _DISPLAY: (star + (moment.strftime("%d %b %H:%M") if moment else "—"),
                        (run.scenario or "—") + ("  (dry run)" if run.dry_run else ""),
-                       run.status, format_duration(run.duration_ms)),
+                       status, format_duration(run.duration_ms)),
             _FOREGROUND: (None, None, QColor(COLORS.get(run.status, "#98a1b3")), None),
             _ALIGNMENT: (None, None, None, _RIGHT),
             _TOOLTIP: (tip,) * len(COLUMNS),
@@ -257,12 +265,14 @@ class HistoryPanel(QWidget):
     run_selected = Signal(str)  # run id
     run_again = Signal(str)  # run id
     run_deleted = Signal(str)  # run id
+    problem = Signal(str)  # a change could not be stored (the reason, for the message bar)
 
     def __init__(self, store: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyPanel")
         self.setAccessibleName("Run history")
         self.store = store
+        self.unsaved: Any = None  # ui.unsaved_runs.UnsavedRuns: runs listed from memory
         self.experiment_id: str | None = None
         self.held = False
         self._just_emitted: str | None = None
@@ -386,6 +396,7 @@ class HistoryPanel(QWidget):
             store = self.store() if callable(self.store) else self.store
             runs = store.list_runs(self.experiment_id, limit=MAX_ROWS,
                                    status=self.status_filter.currentData())
+        runs = self._with_unsaved(runs)
         self.model.set_runs(runs)
         self._show_count()
         if selected is not None and (row := self.model.row_of(selected)) >= 0:
@@ -393,6 +404,24 @@ class HistoryPanel(QWidget):
             self.table.selectRow(row)
             self.table.selectionModel().blockSignals(False)
         self._update_buttons()
+
+    def _with_unsaved(self, runs: list[RunSummary]) -> list[RunSummary]:
+        """``runs`` with this experiment's unsaved runs in their place (newest first),
+        as they ended, instead of whatever part of them the store holds."""
+        unsaved = self.unsaved.of_experiment(self.experiment_id) if self.unsaved else []
+        wanted = self.status_filter.currentData()
+        self.model.unsaved = {run.result.run_id: run.reason for run in unsaved}
+        if not unsaved:
+            return runs
+        from orchestrator_gui.store.records import run_summary
+
+        extra = [run_summary(run.result) for run in unsaved
+                 if wanted is None or run.result.status == wanted]
+        listed = [run for run in runs if run.run_id not in self.model.unsaved]
+        for run in extra:
+            at = next((i for i, r in enumerate(listed) if not _newer(r, run)), len(listed))
+            listed.insert(at, run)
+        return listed[:MAX_ROWS]
 
     def refresh_soon(self, *_args: Any) -> None:
         """Coalesce many run events into one refresh."""
@@ -435,7 +464,11 @@ class HistoryPanel(QWidget):
         if run_id is None or self.store is None:
             return
         store = self.store() if callable(self.store) else self.store
-        store.delete_run(run_id)
+        try:
+            store.delete_run(run_id)
+        except OrchestratorError as exc:  # a read-only or full disk: the run stays
+            self.problem.emit(f"The run was not deleted: {exc}")
+            return
         self.run_deleted.emit(run_id)
         self.table.clearSelection()
         self.refresh()
