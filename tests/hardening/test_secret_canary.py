@@ -181,10 +181,10 @@ def test_echoed_forms_rest_nowhere_with_verbose_cli(
     spec.write_text(json.dumps(echo_experiment(http_server.url())))
 
     places: dict[str, bytes] = {}
-    calls = [("import", str(spec)), ("run", "echo-canary", "--json")]
+    calls = [("import", str(spec)), ("trust", "echo-canary"), ("run", "echo-canary", "--json")]
     done = [orchestrator(db, *call, env=env) for call in calls]
-    assert [p.returncode for p in done] == [0, 0], done[-1].stderr.decode()[-2000:]
-    run_id = json.loads(done[1].stdout)["runId"]
+    assert [p.returncode for p in done] == [0, 0, 0], done[-1].stderr.decode()[-2000:]
+    run_id = json.loads(done[2].stdout)["runId"]
     exported = tmp_path / "exported.json"
     calls += [("show", run_id), ("history", "--json"), ("export", "echo-canary", "-o",
                                                         str(exported))]
