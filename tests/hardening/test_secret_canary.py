@@ -188,8 +188,8 @@ def test_echoed_forms_rest_nowhere_with_verbose_cli(
     exported = tmp_path / "exported.json"
     calls += [("show", run_id), ("history", "--json"), ("export", "echo-canary", "-o",
                                                         str(exported))]
-    done += [orchestrator(db, *call, env=env) for call in calls[2:]]
-    assert [p.returncode for p in done] == [0] * 5
+    done += [orchestrator(db, *call, env=env) for call in calls[3:]]
+    assert [p.returncode for p in done] == [0] * 6
     for call, proc in zip(calls, done, strict=True):
         places[f"{call[0]}: stdout"], places[f"{call[0]}: stderr"] = proc.stdout, proc.stderr
     places["exported experiment"] = exported.read_bytes()
@@ -210,7 +210,7 @@ def test_echoed_forms_rest_nowhere_with_verbose_cli(
     assert "httpcore.http11" in run_log and "b'X-Echo', b'[redacted]'" in run_log
     assert "b'Set-Cookie', b'[redacted]'" in run_log  # sensitive by name, whatever it holds
 
-    record = json.loads(done[1].stdout)
+    record = json.loads(done[2].stdout)
     hook1, hook2 = record["steps"][1]["output"]["webhook"], record["steps"][2]["output"]["webhook"]
     assert hook1["ok"] is False and hook1["attempts"] == 2
     assert "Location: http://127.0.0.1:9/cb?t=[redacted]" in hook1["error"]
