@@ -20,13 +20,16 @@ from orchestrator_gui.cli.commands import (
     show_command,
     validate_command,
 )
+from orchestrator_gui.cli.db import db_command
 from orchestrator_gui.cli.diff import baseline_command, diff_command, replay_command
 from orchestrator_gui.cli.endpoints import endpoints_command
 from orchestrator_gui.cli.output import INVALID, RUN_FAILED, CliError, say
 from orchestrator_gui.cli.parser import build_parser
 from orchestrator_gui.cli.run import run_command
+from orchestrator_gui.cli.stores import store_problem
 from orchestrator_gui.cli.suite import test_command
 from orchestrator_gui.cli.sweep import sweep_command
+from orchestrator_gui.store import StoreError
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": run_command,
@@ -43,6 +46,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "baseline": baseline_command,
     "replay": replay_command,
     "endpoints": endpoints_command,
+    "db": db_command,
 }
 
 __all__ = ["main"]
@@ -60,10 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(args.verbose)
     try:
         return COMMANDS[args.verb](args)
-    except CliError as exc:
-        for line in exc.lines:
+    except (CliError, StoreError) as exc:  # StoreError: e.g. the file found damaged mid-way
+        problem = exc if isinstance(exc, CliError) else store_problem(exc)
+        for line in problem.lines:
             say(line)
-        return exc.code
+        return problem.code
     except KeyboardInterrupt:
         say("interrupted")
         return 130

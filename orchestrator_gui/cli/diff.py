@@ -20,7 +20,7 @@ from orchestrator_gui.cli.output import (
     say,
     table,
 )
-from orchestrator_gui.cli.stores import open_store
+from orchestrator_gui.cli.stores import open_store, refuse_if_damaged
 from orchestrator_gui.core.baselines import replay_run
 from orchestrator_gui.core.compare import RunComparison, compare_runs
 from orchestrator_gui.core.errors import ExperimentError
@@ -155,6 +155,8 @@ def replay_command(args: argparse.Namespace) -> int:
                                             keep=not args.no_save))
         except ExperimentError as exc:
             raise problems_of(exc, f"run {record['runId']}") from None
+        if not args.no_save:
+            refuse_if_damaged(store)
     if args.json:
         print_json(report.to_dict())
     else:

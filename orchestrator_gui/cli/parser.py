@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from orchestrator_gui import __version__
-from orchestrator_gui.cli import endpoints
+from orchestrator_gui.cli import db, endpoints
 from orchestrator_gui.cli.analysis_parser import add_analysis_verbs, positive_int
 
 DESCRIPTION = """\
@@ -85,6 +85,7 @@ _VERBS: dict[str, tuple[str, str, str]] = {
         "  orchestrator schema -o experiment.schema.json",
     ),
     "endpoints": endpoints.HELP,
+    "db": db.HELP,
 }
 
 
@@ -146,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub["schema"].add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
     add_analysis_verbs(verbs, _common)
     endpoints.add_arguments(sub["endpoints"])
+    db.add_arguments(sub["db"])
     return parser
 
 

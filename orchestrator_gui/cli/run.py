@@ -23,7 +23,7 @@ from orchestrator_gui.cli.output import (
     say,
 )
 from orchestrator_gui.cli.progress import Progress
-from orchestrator_gui.cli.stores import open_store
+from orchestrator_gui.cli.stores import open_store, refuse_if_damaged
 from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.baselines import compare_to_baseline
 from orchestrator_gui.core.compare import RunComparison
@@ -54,6 +54,8 @@ def run_command(args: argparse.Namespace) -> int:
             say("cancelled (Ctrl-C); the run is kept as cancelled"
                 if not args.no_save else "cancelled (Ctrl-C)")
             return RUN_FAILED
+        if not args.no_save:
+            refuse_if_damaged(store)
         if store is not None and not args.no_save and not args.quiet:
             say_baseline(compare_to_baseline(store, result.run_id))
     finally:

@@ -25,7 +25,7 @@ from orchestrator_gui.cli.output import (
     write_atomic,
 )
 from orchestrator_gui.cli.run import resolve_experiment
-from orchestrator_gui.cli.stores import open_store
+from orchestrator_gui.cli.stores import open_store, refuse_if_damaged
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.suite_import import load_scenarios
@@ -48,6 +48,8 @@ def test_command(args: argparse.Namespace) -> int:
         suite_run = asyncio.run(run_suite(
             experiment, suite, store=store if args.save_runs else None,
             concurrency=args.concurrency, on_progress=progress))
+        if args.save_runs:
+            refuse_if_damaged(store)
         last = store.last_suite_run(experiment.id)
         previous = SuiteRun.from_dict(last) if last else None
         if not args.no_save:

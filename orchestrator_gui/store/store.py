@@ -9,6 +9,7 @@ version and the choices made where SPEC is silent.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -27,6 +28,7 @@ from orchestrator_gui.core.result import utc_now
 from orchestrator_gui.store import records
 from orchestrator_gui.store.analysis import AnalysisLog
 from orchestrator_gui.store.database import StoreError, create_db_engine, explain, prepare, writer
+from orchestrator_gui.store.integrity import DamageGuard, StoreDamaged, check_file, watch
 from orchestrator_gui.store.location import resolve_db_path, resolve_user
 from orchestrator_gui.store.models import ExperimentSummary, Preset, RunSummary
 from orchestrator_gui.store.runs import DEFAULT_MAX_RUNS, PreparedWrite, RunLog
@@ -43,19 +45,21 @@ class Store:
     """
 
     def __init__(self, engine: Engine, path: Path, user: str,
-                 max_runs: int = DEFAULT_MAX_RUNS) -> None:
+                 max_runs: int = DEFAULT_MAX_RUNS, guard: DamageGuard | None = None) -> None:
         self._engine = engine
         self._writer = writer(engine)
         self.path = path
         self.user = user
-        self.runs = RunLog(engine, user, max_runs)
+        self.guard = guard or DamageGuard(path)
+        self.runs = RunLog(engine, user, max_runs, self.guard)
         self.analysis = AnalysisLog(engine, user)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, user: str | None = None,
              max_runs: int = DEFAULT_MAX_RUNS, seed_examples: bool = True) -> Store:
-        """Open (creating if needed) the database; mark abandoned runs ``interrupted``;
-        put the shipped examples in on first start; prune runs beyond ``max_runs``."""
+        """Check the file (``StoreDamaged`` if it is damaged: nothing is written then), open
+        it (creating it if needed), mark abandoned runs ``interrupted``, put the shipped
+        examples in on first start, prune runs beyond ``max_runs``."""
         db_path = resolve_db_path(path)
         if db_path.is_dir():
             raise StoreError(f"{db_path} is a folder; give the path of a database file")
@@ -63,10 +67,18 @@ class Store:
             db_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for {db_path}: {exc.strerror}") from None
+        try:
+            problems = check_file(db_path)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise StoreError(explain(exc, db_path)) from None
+        if problems:
+            raise StoreDamaged(db_path, problems[0])
+        guard = DamageGuard(db_path)
         engine = create_db_engine(db_path)
+        watch(engine, guard)
         try:
             prepare(engine, db_path)
-            store = cls(engine, db_path, resolve_user(user), max_runs)
+            store = cls(engine, db_path, resolve_user(user), max_runs, guard)
             store.runs.interrupt_abandoned()
             if seed_examples:
                 store.seed_examples()
@@ -82,6 +94,12 @@ class Store:
     def close(self) -> None:
         self.runs.close()
         self._engine.dispose()
+
+    @property
+    def damage(self) -> StoreDamaged | None:
+        """Set once SQLite reported the file damaged; the store then writes nothing more."""
+        guard = self.guard
+        return StoreDamaged(guard.path, guard.detail or "") if guard.damaged else None
 
     def __enter__(self) -> Store:
         return self

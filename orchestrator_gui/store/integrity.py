@@ -1,0 +1,227 @@
+"""Noticing a damaged database: the check at open, and SQLite's corruption errors later.
+
+A store file may come from anywhere (copied, synced, restored from a backup, hit by a
+disk error), so bytes in it may have changed behind SQLite's back. SQLite does not
+look for that on its own: a damaged page is reported only when something reads it,
+and text whose bytes changed inside a row is handed back as it is. So:
+
+- :func:`check_file` runs before the store writes anything (``Store.open``): SQLite's
+  ``PRAGMA integrity_check`` (every page's structure, and every index against its table)
+  and one read of every row of every table (text that no longer decodes as UTF-8, the
+  commonest trace of changed bytes, which the integrity check cannot see). It reads the
+  file through a read-only connection, so checking writes nothing, not even a checkpoint.
+  Measured in docs/benchmarks.md (issue 20, "database check").
+- :func:`is_damage` recognises SQLite's corruption errors (``SQLITE_CORRUPT``,
+  ``SQLITE_NOTADB``, undecodable text) however they are wrapped; :class:`DamageGuard`
+  turns them into :class:`StoreDamaged` and, from then on, refuses every write.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event
+
+from orchestrator_gui.store.database import BUSY_TIMEOUT_MS, StoreError
+
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
+# What the sqlite3 module says when the primary code is not attached (older builds, and
+# text it cannot decode, which it reports itself).
+DAMAGE_MARKS = ("database disk image is malformed", "file is not a database",
+                "malformed database schema", "Could not decode to UTF-8")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MAX_DETAIL = 200  # the driver quotes the undecodable text: keep messages short
+SCAN_BATCH = 500
+
+
+class StoreDamaged(StoreError):
+    """The file's bytes are not a sound database; nothing more is written to it."""
+
+    def __init__(self, path: Path, detail: str = "") -> None:
+        self.path = path
+        self.detail = detail
+        self.lines = damaged_lines(path, detail)
+        super().__init__("\n".join(self.lines))
+
+
+def damaged_lines(path: Path, detail: str = "") -> list[str]:
+    """The message, CLI and app alike: what is wrong, that nothing was written, what to do."""
+    where = shlex.quote(str(path))
+    return [
+        f"the database at {path} is damaged" + (f" ({detail})" if detail else ""),
+        "  nothing more is written to it; it is kept as it is",
+        f"  `orchestrator db check --db {where}` lists what is wrong",
+        f"  `orchestrator db recover --db {where}` copies what is readable into a new file",
+    ]
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True for SQLite's "this file is damaged" errors, also wrapped by SQLAlchemy."""
+    original = getattr(exc, "orig", None) or exc
+    if not isinstance(original, sqlite3.DatabaseError):
+        return False
+    code = getattr(original, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return True
+    text = str(original)
+    return any(mark in text for mark in DAMAGE_MARKS)
+
+
+def describe(exc: BaseException) -> str:
+    """The driver's words, without the (possibly huge, possibly binary) text it quotes."""
+    text = str(getattr(exc, "orig", None) or exc).split(" with text ", 1)[0]
+    if "not a database" in text:
+        text = f"not a usable Experiment Orchestrator database: {text}"
+    return text if len(text) <= MAX_DETAIL else text[:MAX_DETAIL] + "..."
+
+
+class DamageGuard:
+    """One store's memory that its file was found damaged: later writes are refused.
+
+    ``found`` is called wherever SQLite's error surfaces (reads on the UI thread, the
+    writer thread); ``listeners`` hear of the first one (the app shows its dialog)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.detail: str | None = None
+        self.listeners: list[Callable[[StoreDamaged], None]] = []
+
+    @property
+    def damaged(self) -> bool:
+        return self.detail is not None
+
+    def found(self, exc: BaseException) -> StoreDamaged:
+        first = self.detail is None
+        if first:
+            self.detail = describe(exc)
+        damage = StoreDamaged(self.path, self.detail or "")
+        if first:
+            for listener in list(self.listeners):
+                listener(damage)
+        return damage
+
+    def refuse_writes(self) -> None:
+        if self.detail is not None:
+            raise StoreDamaged(self.path, self.detail)
+
+
+def watch(engine: Engine, guard: DamageGuard) -> None:
+    """Route ``engine``'s corruption errors through ``guard``, and refuse its writes
+    (transactions begun ``IMMEDIATE``, see ``database.writer``) once it has seen one."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        if is_damage(context.original_exception):
+            raise guard.found(context.original_exception) from None
+
+    @event.listens_for(engine, "begin", insert=True)  # before database.py's BEGIN
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+            guard.refuse_writes()
+
+
+def check_file(path: Path, *, limit: int = 1) -> list[str]:
+    """What is wrong with the database at ``path`` (at most about ``limit`` problems);
+    ``[]`` when nothing is, or when there is no database there yet.
+
+    Raises ``sqlite3.DatabaseError`` for trouble that is not damage (a locked file)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return []
+    if size == 0:
+        return []  # SQLite's own way of starting a new database
+    with path.open("rb") as handle:
+        head = handle.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        return ["not a usable Experiment Orchestrator database: "
+                "it does not start like a SQLite database"]
+    try:
+        conn = read_connection(path)
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return [describe(exc)]
+        raise
+    try:
+        return _problems(conn, max(limit, 1))
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return [describe(exc)]
+        raise
+    finally:
+        conn.close()
+
+
+def read_connection(path: Path) -> sqlite3.Connection:
+    """A connection for reading ``path`` that writes nothing to it.
+
+    Read-only when a write-ahead log holds commits (a crash left it, or another process
+    is writing): closing a read-write connection last would checkpoint them into the
+    file. Otherwise read-write, whose close removes the -wal/-shm files it made (a
+    read-only connection leaves them behind); reading writes nothing either way."""
+    wal = path.with_name(path.name + "-wal")
+    mode = "ro" if wal.exists() and wal.stat().st_size > 0 else "rw"
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True,
+                           timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+
+
+def _problems(conn: sqlite3.Connection, limit: int) -> list[str]:
+    try:
+        found = [str(row[0]) for row in conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+    except sqlite3.DatabaseError as exc:
+        if limit == 1 or not is_damage(exc):
+            raise
+        found = _each_table(conn, limit)  # say which tables the damage is in
+    if found != ["ok"]:
+        lines = [" ".join(line.replace("*** in database main ***", "").split())
+                 for line in found]
+        return [line for line in lines if line][:limit] or ["integrity_check failed"]
+    problems: list[str] = []
+    for table in table_names(conn):
+        problem = _unreadable(conn, table)
+        if problem:
+            problems.append(problem)
+            if len(problems) >= limit:
+                break
+    return problems
+
+
+def _each_table(conn: sqlite3.Connection, limit: int) -> list[str]:
+    found: list[str] = []
+    for table in table_names(conn):
+        try:
+            rows = conn.execute(f"PRAGMA integrity_check({quote_name(table)})").fetchall()
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            rows = [(describe(exc),)]
+        found += [f"table {table}: {row[0]}" for row in rows if row[0] != "ok"]
+    return found[:limit] or ["ok"]
+
+
+def table_names(conn: sqlite3.Connection) -> list[str]:
+    return [str(row[0]) for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name")]
+
+
+def _unreadable(conn: sqlite3.Connection, table: str) -> str | None:
+    """Read every row once (in batches: memory stays flat); the first error, if any."""
+    try:
+        cursor = conn.execute(f"SELECT * FROM {quote_name(table)}")
+        while cursor.fetchmany(SCAN_BATCH):
+            pass
+    except sqlite3.DatabaseError as exc:
+        if not is_damage(exc):
+            raise
+        return f"table {table}: {describe(exc)}"
+    return None
+
+
+def quote_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
