@@ -24,8 +24,8 @@ MAX_PROBLEMS = 20
 
 HELP = (
     "check the database for damage, or recover what is readable",
-    "  check    run SQLite's integrity check and read every row (what opening the\n"
-    "           database also does); lists what is wrong\n"
+    "  check    run SQLite's integrity check, read every row (what opening the\n"
+    "           database also does) and parse every stored JSON text; lists what is wrong\n"
     "  recover  copy what is readable into a new file (-o FILE, default\n"
     "           PATH.recovered-YYYYMMDD-HHMMSS.db); the damaged file is kept unchanged\n"
     "The database is --db PATH, else $ORCHESTRATOR_DB, else the user-data folder's.",
@@ -60,11 +60,11 @@ def db_command(args: argparse.Namespace) -> int:
 
 def _check(path: Path) -> int:
     try:
-        problems = check_file(path, limit=MAX_PROBLEMS)
+        problems = check_file(path, limit=MAX_PROBLEMS, parse_json=True)
     except (OSError, sqlite3.DatabaseError) as exc:
         raise CliError(explain(exc, path)) from None
     if not problems:
-        print(f"{path}: ok (integrity check passed, every row read)")
+        print(f"{path}: ok (integrity check passed, every row and JSON text read)")
         return OK
     head, *_said, recover_hint = damaged_lines(path)
     say(f"{head}:")

@@ -24,9 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, event
 
 from orchestrator_gui.store.database import BUSY_TIMEOUT_MS, StoreError
+from orchestrator_gui.store.tables import TABLES
 
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
@@ -35,6 +37,14 @@ SQLITE_NOTADB = 26
 DAMAGE_MARKS = ("database disk image is malformed", "file is not a database",
                 "malformed database schema", "Could not decode to UTF-8")
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Columns holding JSON this program wrote (the experiments' ``definition`` is not one:
+# users may write it by hand, and the library lists a bad one as invalid).
+JSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "runs": ("input", "output", "error", "definition"),
+    "step_runs": ("input", "output", "error", "logs", "extra"),
+    "presets": ("input",),
+    "suite_runs": ("results",),
+}
 MAX_DETAIL = 200  # the driver quotes the undecodable text: keep messages short
 SCAN_BATCH = 500
 
@@ -72,6 +82,11 @@ def is_damage(exc: BaseException) -> bool:
     return any(mark in text for mark in DAMAGE_MARKS)
 
 
+def unparsable(exc: BaseException) -> str:
+    """The detail for JSON text we wrote that no longer parses (bytes changed in a row)."""
+    return f"a stored JSON text does not parse: {describe(exc)}"
+
+
 def describe(exc: BaseException) -> str:
     """The driver's words, without the (possibly huge, possibly binary) text it quotes."""
     text = str(getattr(exc, "orig", None) or exc).split(" with text ", 1)[0]
@@ -95,10 +110,10 @@ class DamageGuard:
     def damaged(self) -> bool:
         return self.detail is not None
 
-    def found(self, exc: BaseException) -> StoreDamaged:
+    def found(self, exc: BaseException, detail: str | None = None) -> StoreDamaged:
         first = self.detail is None
         if first:
-            self.detail = describe(exc)
+            self.detail = detail or describe(exc)
         damage = StoreDamaged(self.path, self.detail or "")
         if first:
             for listener in list(self.listeners):
@@ -125,9 +140,11 @@ def watch(engine: Engine, guard: DamageGuard) -> None:
             guard.refuse_writes()
 
 
-def check_file(path: Path, *, limit: int = 1) -> list[str]:
+def check_file(path: Path, *, limit: int = 1, parse_json: bool = False) -> list[str]:
     """What is wrong with the database at ``path`` (at most about ``limit`` problems);
-    ``[]`` when nothing is, or when there is no database there yet.
+    ``[]`` when nothing is, or when there is no database there yet. ``parse_json`` also
+    parses every JSON text we wrote (``orchestrator db check``; ~3x the time, so not at
+    every open: such a row is found when it is read, see ``Store._stored_json``).
 
     Raises ``sqlite3.DatabaseError`` for trouble that is not damage (a locked file)."""
     try:
@@ -148,11 +165,13 @@ def check_file(path: Path, *, limit: int = 1) -> list[str]:
             return [describe(exc)]
         raise
     try:
-        return _problems(conn, max(limit, 1))
+        return _problems(conn, max(limit, 1), parse_json)
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             return [describe(exc)]
         raise
+    except UnicodeDecodeError as exc:  # SQLite quoting damaged schema text in its error
+        return [f"the schema holds text that is not UTF-8 ({exc.reason})"]
     finally:
         conn.close()
 
@@ -170,7 +189,7 @@ def read_connection(path: Path) -> sqlite3.Connection:
                            timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
 
 
-def _problems(conn: sqlite3.Connection, limit: int) -> list[str]:
+def _problems(conn: sqlite3.Connection, limit: int, parse_json: bool) -> list[str]:
     try:
         found = [str(row[0]) for row in conn.execute(f"PRAGMA integrity_check({int(limit)})")]
     except sqlite3.DatabaseError as exc:
@@ -181,13 +200,35 @@ def _problems(conn: sqlite3.Connection, limit: int) -> list[str]:
         lines = [" ".join(line.replace("*** in database main ***", "").split())
                  for line in found]
         return [line for line in lines if line][:limit] or ["integrity_check failed"]
-    problems: list[str] = []
+    problems = _schema_problems(conn)[:limit]
     for table in table_names(conn):
-        problem = _unreadable(conn, table)
+        if len(problems) >= limit:
+            break
+        problem = _unreadable(conn, table, JSON_COLUMNS.get(table, ()) if parse_json else ())
         if problem:
             problems.append(problem)
-            if len(problems) >= limit:
-                break
+    return problems
+
+
+def _schema_problems(conn: sqlite3.Connection) -> list[str]:
+    """Our tables as the file declares them: changed bytes in the schema's SQL text may
+    still parse (the integrity check is content then) yet lose a column every query needs."""
+    present = set(table_names(conn))
+    if "store_meta" not in present:
+        return []  # not (yet) a store of ours: opening creates the tables
+    problems = []
+    for table in TABLES:
+        if table.name not in present:
+            if table.name in ("baselines", "suite_runs"):
+                continue  # schema version 1; the migration adds them
+            problems.append(f"table {table.name} is missing")
+            continue
+        declared = {str(row[1]) for row in
+                    conn.execute(f"PRAGMA table_info({quote_name(table.name)})")}
+        missing = sorted(c.name for c in table.columns if c.name not in declared)
+        if missing:
+            problems.append(f"table {table.name}: column {', '.join(missing)} missing "
+                            "(its schema text is damaged)")
     return problems
 
 
@@ -210,12 +251,19 @@ def table_names(conn: sqlite3.Connection) -> list[str]:
         "ORDER BY name")]
 
 
-def _unreadable(conn: sqlite3.Connection, table: str) -> str | None:
-    """Read every row once (in batches: memory stays flat); the first error, if any."""
+def _unreadable(conn: sqlite3.Connection, table: str, json_columns: tuple[str, ...]) -> str | None:
+    """Read every row once (in batches: memory stays flat); the first problem, if any."""
     try:
         cursor = conn.execute(f"SELECT * FROM {quote_name(table)}")
-        while cursor.fetchmany(SCAN_BATCH):
-            pass
+        names = [column[0] for column in cursor.description]
+        json_at = [i for i, name in enumerate(names) if name in json_columns]
+        while rows := cursor.fetchmany(SCAN_BATCH):
+            for row in rows if json_at else ():
+                for i in json_at:
+                    if row[i] is not None:
+                        orjson.loads(row[i])
+    except orjson.JSONDecodeError as exc:
+        return f"table {table}: {unparsable(exc)}"
     except sqlite3.DatabaseError as exc:
         if not is_damage(exc):
             raise

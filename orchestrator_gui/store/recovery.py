@@ -30,16 +30,15 @@ from typing import Any
 import orjson
 
 from orchestrator_gui.store.database import SCHEMA_VERSION, StoreError
-from orchestrator_gui.store.integrity import describe, is_damage, quote_name, read_connection
+from orchestrator_gui.store.integrity import (
+    JSON_COLUMNS,
+    describe,
+    is_damage,
+    quote_name,
+    read_connection,
+)
 from orchestrator_gui.store.tables import TABLES
 
-# Columns holding JSON we wrote ourselves: a row whose JSON does not parse is damaged.
-JSON_COLUMNS: dict[str, tuple[str, ...]] = {
-    "runs": ("input", "output", "error", "definition"),
-    "step_runs": ("input", "output", "error", "logs", "extra"),
-    "presets": ("input",),
-    "suite_runs": ("results",),
-}
 MAX_PROBES = 64  # jumps tried past one damaged stretch (2**64: any rowid)
 MAX_ROWID = 2**63 - 1
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, delete, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -28,7 +30,13 @@ from orchestrator_gui.core.result import utc_now
 from orchestrator_gui.store import records
 from orchestrator_gui.store.analysis import AnalysisLog
 from orchestrator_gui.store.database import StoreError, create_db_engine, explain, prepare, writer
-from orchestrator_gui.store.integrity import DamageGuard, StoreDamaged, check_file, watch
+from orchestrator_gui.store.integrity import (
+    DamageGuard,
+    StoreDamaged,
+    check_file,
+    unparsable,
+    watch,
+)
 from orchestrator_gui.store.location import resolve_db_path, resolve_user
 from orchestrator_gui.store.models import ExperimentSummary, Preset, RunSummary
 from orchestrator_gui.store.runs import DEFAULT_MAX_RUNS, PreparedWrite, RunLog
@@ -86,6 +94,9 @@ class Store:
         except DatabaseError as exc:
             engine.dispose()
             raise StoreError(explain(exc, db_path)) from None
+        except orjson.JSONDecodeError as exc:  # an abandoned run's snapshot, the seeded list
+            engine.dispose()
+            raise guard.found(exc, unparsable(exc)) from None
         except BaseException:
             engine.dispose()
             raise
@@ -94,6 +105,14 @@ class Store:
     def close(self) -> None:
         self.runs.close()
         self._engine.dispose()
+
+    @contextmanager
+    def _stored_json(self) -> Iterator[None]:
+        """JSON this program wrote that no longer parses: the file's bytes changed."""
+        try:
+            yield
+        except orjson.JSONDecodeError as exc:
+            raise self.guard.found(exc, unparsable(exc)) from None
 
     @property
     def damage(self) -> StoreDamaged | None:
@@ -179,7 +198,8 @@ class Store:
 
     def get_run(self, run_id: str) -> dict[str, Any]:
         """The run record plus ``experiment``, the definition as it was run; ``KeyError``."""
-        return self.runs.get_run(run_id)
+        with self._stored_json():
+            return self.runs.get_run(run_id)
 
     def delete_run(self, run_id: str) -> None:
         self.runs.delete_run(run_id)
@@ -200,10 +220,12 @@ class Store:
         return self.analysis.save_suite_run(suite_run)
 
     def list_suite_runs(self, experiment_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
-        return self.analysis.list_suite_runs(experiment_id, limit=limit)
+        with self._stored_json():
+            return self.analysis.list_suite_runs(experiment_id, limit=limit)
 
     def last_suite_run(self, experiment_id: str) -> dict[str, Any] | None:
-        return self.analysis.last_suite_run(experiment_id)
+        with self._stored_json():
+            return self.analysis.last_suite_run(experiment_id)
 
     # --- presets ----------------------------------------------------------------------
 
@@ -213,7 +235,8 @@ class Store:
             rows = session.exec(select(PresetRow.name, PresetRow.input)
                                 .where(col(PresetRow.user_id) == self.user)
                                 .order_by(func.lower(PresetRow.name))).all()
-        saved = [Preset(name, jsonio.loads_trusted(raw)) for name, raw in rows]
+        with self._stored_json():
+            saved = [Preset(name, jsonio.loads_trusted(raw)) for name, raw in rows]
         return [*builtin_presets(), *saved]
 
     def save_preset(self, name: str, input: dict[str, Any]) -> None:

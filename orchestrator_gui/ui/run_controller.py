@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.engine import Engine, RunHandle
-from orchestrator_gui.core.errors import ExperimentError, InputError
+from orchestrator_gui.core.errors import ExperimentError, InputError, OrchestratorError
 from orchestrator_gui.core.events import RunFinished
 from orchestrator_gui.core.result import RunResult
 from orchestrator_gui.ui.bridge import RunBridge
@@ -95,7 +95,11 @@ class RunController(QObject):
               dry_run: bool = False) -> RunHandle | None:
         """Start a run (the loop must be running); None, with ``start_failed``, if refused."""
         listeners: list[Callable[[Any], None]] = []
-        store = self._store() if self._store is not None else None
+        try:
+            store = self._store() if self._store is not None else None
+        except OrchestratorError as exc:  # no usable database: the run goes on, unsaved
+            store = None
+            self.store_failed.emit(f"This run is not saved to history: {exc}".splitlines()[0])
         if store is not None:
             listeners.append(self.writer.recorder_for(store).record_event)
         listeners.append(self.bridge.listen)
@@ -188,10 +192,14 @@ class RunController(QObject):
         run_id = getattr(event, "run_id", "")
         if run_id not in self._failed_runs:
             self._failed_runs.add(run_id)
-            detail = str(getattr(exc, "orig", None) or exc)  # not SQLAlchemy's SQL and values
-            self.store_failed.emit(f"Run {run_id} was not fully saved to history ({detail}); "
-                                   "its results are still on the canvas. Check that the disk "
-                                   "has room and the database file is writable.")
+            lines = getattr(exc, "lines", None)  # a damaged file: the StoreAlarm says what to do
+            if lines:
+                self.store_failed.emit(f"Run {run_id} was not saved to history: {lines[0]}")
+            else:
+                detail = str(getattr(exc, "orig", None) or exc)  # not SQLAlchemy's SQL, values
+                self.store_failed.emit(f"Run {run_id} was not fully saved to history ({detail}); "
+                                       "its results are still on the canvas. Check that the "
+                                       "disk has room and the database file is writable.")
         if isinstance(event, RunFinished):
             self._stored_end(run_id)
 

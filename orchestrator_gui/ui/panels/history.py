@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orchestrator_gui.core.errors import OrchestratorError
 from orchestrator_gui.core.result import RUN_STATUSES
 from orchestrator_gui.ui.canvas.run_overlay import COLORS
 
@@ -383,9 +384,12 @@ class HistoryPanel(QWidget):
         selected = self.selected_run_id()
         runs: list[RunSummary] = []
         if self.store is not None and self.experiment_id is not None:
-            store = self.store() if callable(self.store) else self.store
-            runs = store.list_runs(self.experiment_id, limit=MAX_ROWS,
-                                   status=self.status_filter.currentData())
+            try:
+                store = self.store() if callable(self.store) else self.store
+                runs = store.list_runs(self.experiment_id, limit=MAX_ROWS,
+                                       status=self.status_filter.currentData())
+            except OrchestratorError:  # no usable database: the window's StoreAlarm says so
+                runs = []
         self.model.set_runs(runs)
         self._show_count()
         if selected is not None and (row := self.model.row_of(selected)) >= 0:
