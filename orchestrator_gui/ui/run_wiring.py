@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QTabWidget
 from orchestrator_gui import resources
 from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.engine import Engine
-from orchestrator_gui.core.errors import ExperimentError
+from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
 from orchestrator_gui.core.result import RunResult
 from orchestrator_gui.ui.canvas.replay_view import ReplayView
 from orchestrator_gui.ui.canvas.run_overlay import RunOverlay
@@ -179,6 +179,8 @@ class RunExperience(QObject):
         except KeyError:
             self.history.refresh()
             return
+        except OrchestratorError:  # a damaged database: the window's StoreAlarm says so
+            return
         snapshot = record.get("experiment") or {}
         try:
             current = self.canvas.to_document()
@@ -205,14 +207,20 @@ class RunExperience(QObject):
     def save_preset(self, name: str, data: Any) -> None:
         try:
             self.window.store().save_preset(name, data)
-        except ValueError as exc:
-            self.window.show_message(str(exc), "error")
+        except (ValueError, OrchestratorError) as exc:
+            self.window.show_message(str(exc).splitlines()[0], "error")
             return
         self.reload_presets()
         self.simulator.choose_preset(name)
 
     def reload_presets(self) -> None:
-        self.simulator.set_presets(self.window.store().list_presets())
+        try:
+            presets = self.window.store().list_presets()
+        except OrchestratorError:  # no usable database: the built-in ones still work
+            from orchestrator_gui.store.shipped import builtin_presets
+
+            presets = builtin_presets()
+        self.simulator.set_presets(presets)
 
     # --- reactions --------------------------------------------------------------------
 

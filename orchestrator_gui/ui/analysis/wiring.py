@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QToolButton, QWidget
 from orchestrator_gui.core.baselines import ReplayReport, compare_to_baseline, replay_run
 from orchestrator_gui.core.compare import RunComparison, compare_runs
 from orchestrator_gui.core.document import load_experiment
-from orchestrator_gui.core.errors import ExperimentError
+from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
 from orchestrator_gui.core.events import RunFinished
 from orchestrator_gui.ui.analysis.divergence_mark import DivergenceMark
 from orchestrator_gui.ui.analysis.history_menu import install_history_menu, selected_run_ids
@@ -153,7 +153,10 @@ class Analysis(QObject):
 
     def baseline_id(self) -> str | None:
         experiment_id = self.experience.canvas.base.get("id")
-        return self.window.store().get_baseline(experiment_id) if experiment_id else None
+        try:
+            return self.window.store().get_baseline(experiment_id) if experiment_id else None
+        except OrchestratorError:  # no usable database: the window's StoreAlarm says so
+            return None
 
     def star(self, run_id: str) -> None:
         self.window.store().set_baseline(run_id)
