@@ -95,3 +95,21 @@ def text_offset(path: Path, needle: bytes, pages: list[int] | None = None) -> in
                       if (hit := data.find(needle, (page - 1) * size, page * size)) >= 0), -1)
     assert found >= 0, f"{needle!r} is not in {path}"
     return found
+
+
+def sqlite_sees_damage(path: Path) -> bool:
+    """The oracle, independent of the product's code: SQLite's integrity check fails, or
+    some row cannot be read back (undecodable text, a page that errors). Opened
+    immutable: it writes nothing, not even a -wal/-shm file."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+            return True
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        for (table,) in tables:
+            conn.execute(f'SELECT * FROM "{table}"').fetchall()
+    except (sqlite3.DatabaseError, UnicodeDecodeError):
+        return True
+    finally:
+        conn.close()
+    return False

@@ -31,6 +31,7 @@ from tests.store.damage import (
     overwrite,
     page_offset,
     pages_of,
+    sqlite_sees_damage,
     text_offset,
 )
 
@@ -218,12 +219,14 @@ def test_bytes_anywhere_are_refused_or_harmless(sound: tuple[Path, list[str]], t
     path = copy_store(sound[0], tmp_path / "h.db")
     overwrite(path, int(where * path.stat().st_size), data)
     before = digest(path)
+    damaged = sqlite_sees_damage(path)  # SQLite's own verdict, not the product's check
     try:
         store = Store.open(path, user=USER)
     except StoreDamaged as exc:
         assert f"the database at {path} is damaged" in str(exc)
         assert digest(path) == before
         return
+    assert not damaged, "SQLite sees damage the check at open let through"
     try:
         store.list_experiments()
         store.list_presets()

@@ -5,6 +5,8 @@ The real main window (``app.build_window``, as ``orchestrator-gui`` starts it) o
 store with real runs, damaged by writing bytes into it (tests/store/damage.py).
 """
 
+# ruff: noqa: F811  (the qloop fixture imported from run_support is an argument)
+
 from __future__ import annotations
 
 import os
