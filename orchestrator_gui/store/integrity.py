@@ -6,11 +6,12 @@ look for that on its own: a damaged page is reported only when something reads i
 and text whose bytes changed inside a row is handed back as it is. So:
 
 - :func:`check_file` runs before the store writes anything (``Store.open``): SQLite's
-  ``PRAGMA integrity_check`` (every page's structure, and every index against its table)
-  and one read of every row of every table (text that no longer decodes as UTF-8, the
-  commonest trace of changed bytes, which the integrity check cannot see). It reads the
-  file through a read-only connection, so checking writes nothing, not even a checkpoint.
-  Measured in docs/benchmarks.md (issue 20, "database check").
+  ``PRAGMA integrity_check`` (every page's structure, and every index against its table),
+  our tables' columns as the schema declares them, and one read of every row of every
+  table (text that no longer decodes as UTF-8, the commonest trace of changed bytes,
+  which the integrity check cannot see). It reads through :func:`read_connection`,
+  which writes nothing, not even a checkpoint. Measured in docs/benchmarks.md (issue
+  20, "database check at open").
 - :func:`is_damage` recognises SQLite's corruption errors (``SQLITE_CORRUPT``,
   ``SQLITE_NOTADB``, undecodable text) however they are wrapped; :class:`DamageGuard`
   turns them into :class:`StoreDamaged` and, from then on, refuses every write.
@@ -18,6 +19,7 @@ and text whose bytes changed inside a row is handed back as it is. So:
 
 from __future__ import annotations
 
+import logging
 import shlex
 import sqlite3
 from collections.abc import Callable
@@ -29,6 +31,8 @@ from sqlalchemy import Connection, Engine, event
 
 from orchestrator_gui.store.database import BUSY_TIMEOUT_MS, StoreError
 from orchestrator_gui.store.tables import TABLES
+
+log = logging.getLogger(__name__)
 
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
@@ -117,7 +121,10 @@ class DamageGuard:
         damage = StoreDamaged(self.path, self.detail or "")
         if first:
             for listener in list(self.listeners):
-                listener(damage)
+                try:
+                    listener(damage)
+                except Exception:  # a listener's trouble must not hide the damage
+                    log.exception("store damage listener %r failed", listener)
         return damage
 
     def refuse_writes(self) -> None:

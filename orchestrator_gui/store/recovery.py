@@ -7,10 +7,9 @@ table by table through SQLite, in rowid order, and step over what cannot be read
 
 - a damaged page stops a scan; the scan then probes rowids further on (doubling
   the jump) to land beyond the damage, so rows after it are kept;
-- a row whose text does not decode as UTF-8, or whose JSON columns (every one we
-  write is JSON, except the experiments' ``definition``, which users may write by
-  hand and which the library lists as invalid) do not parse, is left out: such a
-  row would fail again in every command that reads it;
+- a row whose text does not decode as UTF-8, or whose JSON (``integrity.JSON_COLUMNS``,
+  the JSON this program writes) does not parse, is left out: such a row would fail
+  again in every command that reads it;
 - a step whose run was lost is left out (the foreign key).
 
 The new file is a fresh store of this version (``Store.open``), filled in one
