@@ -21,15 +21,18 @@ from orchestrator_gui.cli.commands import (
     show_command,
     validate_command,
 )
+from orchestrator_gui.cli.db import db_command
 from orchestrator_gui.cli.diff import baseline_command, diff_command, replay_command
 from orchestrator_gui.cli.endpoints import endpoints_command
 from orchestrator_gui.cli.output import INVALID, NOT_SAVED, RUN_FAILED, CliError, say
 from orchestrator_gui.cli.parser import build_parser
 from orchestrator_gui.cli.run import run_command
+from orchestrator_gui.cli.stores import store_problem
 from orchestrator_gui.cli.suite import test_command
 from orchestrator_gui.cli.sweep import sweep_command
 from orchestrator_gui.cli.trust import trust_command
 from orchestrator_gui.core import known_secrets
+from orchestrator_gui.store import StoreError
 from orchestrator_gui.store.database import StoreWriteError
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -48,6 +51,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "replay": replay_command,
     "endpoints": endpoints_command,
     "trust": trust_command,
+    "db": db_command,
 }
 
 __all__ = ["main"]
@@ -65,13 +69,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(args.verbose)
     try:
         return COMMANDS[args.verb](args)
-    except CliError as exc:
-        for line in exc.lines:
-            say(line)
-        return exc.code
     except StoreWriteError as exc:  # import, baseline...: the change was not kept
         say(f"{exc}; nothing was changed")
         return NOT_SAVED
+    except (CliError, StoreError) as exc:  # StoreError: e.g. the file found damaged mid-way
+        problem = exc if isinstance(exc, CliError) else store_problem(exc)
+        for line in problem.lines:
+            say(line)
+        return problem.code
     except KeyboardInterrupt:
         say("interrupted")
         return 130

@@ -21,7 +21,7 @@ from orchestrator_gui.cli.output import (
     say,
     table,
 )
-from orchestrator_gui.cli.stores import open_store
+from orchestrator_gui.cli.stores import open_store, refuse_if_damaged
 from orchestrator_gui.cli.trust import require_trust
 from orchestrator_gui.core.baselines import replay_run
 from orchestrator_gui.core.compare import RunComparison, compare_runs
@@ -159,6 +159,8 @@ def replay_command(args: argparse.Namespace) -> int:
                                             keep=not args.no_save))
         except ExperimentError as exc:
             raise problems_of(exc, f"run {record['runId']}") from None
+        if not args.no_save:
+            refuse_if_damaged(store)
     if args.json:
         print_json(report.to_dict())
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from orchestrator_gui import __version__
-from orchestrator_gui.cli import endpoints, trust
+from orchestrator_gui.cli import db, endpoints, trust
 from orchestrator_gui.cli.analysis_parser import add_analysis_verbs, positive_int
 
 DESCRIPTION = """\
@@ -88,6 +88,7 @@ _VERBS: dict[str, tuple[str, str, str]] = {
     ),
     "endpoints": endpoints.HELP,
     "trust": trust.HELP,
+    "db": db.HELP,
 }
 
 
@@ -153,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     for verb in ("test", "sweep", "replay"):
         trust.add_allow_host(verbs.choices[verb])
     endpoints.add_arguments(sub["endpoints"])
+    db.add_arguments(sub["db"])
     return parser
 
 

@@ -24,7 +24,7 @@ from orchestrator_gui.cli.output import (
     say,
 )
 from orchestrator_gui.cli.progress import Progress
-from orchestrator_gui.cli.stores import open_store
+from orchestrator_gui.cli.stores import open_store, refuse_if_damaged
 from orchestrator_gui.cli.trust import require_trust
 from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.baselines import compare_to_baseline
@@ -60,6 +60,8 @@ def run_command(args: argparse.Namespace) -> int:
             raise CliError(f"--input: {exc}") from None
         except KeyboardInterrupt:
             return _cancelled(watch.result, store.path if store else None)
+        if not args.no_save:
+            refuse_if_damaged(store)
         if store is not None and result.saved and not args.quiet:  # compared as stored
             say_baseline(compare_to_baseline(store, result.run_id))
     finally:

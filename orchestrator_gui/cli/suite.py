@@ -26,6 +26,7 @@ from orchestrator_gui.cli.output import (
     write_atomic,
 )
 from orchestrator_gui.cli.run import open_for_saving, resolve_experiment
+from orchestrator_gui.cli.stores import refuse_if_damaged
 from orchestrator_gui.cli.trust import require_trust
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.errors import ExperimentError
@@ -55,6 +56,8 @@ def test_command(args: argparse.Namespace) -> int:
         suite_run = asyncio.run(run_suite(
             experiment, suite, store=store if args.save_runs else None,
             concurrency=args.concurrency, on_progress=progress))
+        if args.save_runs:
+            refuse_if_damaged(store)
         last = store.last_suite_run(experiment.id) if store is not None else None
         previous = SuiteRun.from_dict(last) if last else None
         if store is not None and not args.no_save:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from orchestrator_gui.store.database import SCHEMA_VERSION, StoreError
+from orchestrator_gui.store.integrity import StoreDamaged
 from orchestrator_gui.store.location import default_db_path, resolve_user
 from orchestrator_gui.store.models import ExperimentSummary, Preset, RunSummary
 from orchestrator_gui.store.runs import DEFAULT_MAX_RUNS
@@ -18,6 +19,7 @@ __all__ = [
     "Preset",
     "RunSummary",
     "Store",
+    "StoreDamaged",
     "StoreError",
     "default_db_path",
     "resolve_user",

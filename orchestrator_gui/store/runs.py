@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from orchestrator_gui.core.events import RunFinished, RunQueued, RunStarted, Ste
 from orchestrator_gui.core.result import RunResult, utc_now
 from orchestrator_gui.store import records
 from orchestrator_gui.store.database import reader, writer
+from orchestrator_gui.store.integrity import DamageGuard, is_damage
 from orchestrator_gui.store.models import RunSummary
 from orchestrator_gui.store.owner import is_alive, this_process
 from orchestrator_gui.store.tables import BaselineRow, RunRow, StepRunRow
@@ -97,10 +99,12 @@ class PreparedWrite:
 class RunLog:
     """The store's run history for one user; the only code writing ``runs``/``step_runs``."""
 
-    def __init__(self, engine: Engine, user: str, max_runs: int = DEFAULT_MAX_RUNS) -> None:
+    def __init__(self, engine: Engine, user: str, max_runs: int = DEFAULT_MAX_RUNS,
+                 guard: DamageGuard | None = None) -> None:
         if max_runs < 1:
             raise ValueError("max_runs must be at least 1")
         self._engine = engine
+        self._guard = guard
         self._writer = writer(engine)
         self._reader = reader(engine)
         self.user = user
@@ -202,20 +206,28 @@ class RunLog:
         on the writer thread, fifty batches a second while ten runs go, each holding the GIL
         the UI thread needs; late window ticks fell in them far more often than chance
         (docs/benchmarks.md, issue 5, "Session 7"). Writes run one at a time (inline, or
-        on the one writer thread), so one connection serves them."""
+        on the one writer thread), so one connection serves them. A damaged file (the
+        guard) is refused before anything is sent."""
+        if self._guard is not None:
+            self._guard.refuse_writes()
         if self._write_connection is None:
             self._write_connection = self._engine.raw_connection()
         driver = self._write_connection.driver_connection
         assert driver is not None
-        driver.execute("BEGIN IMMEDIATE")
         try:
-            yield driver
-            driver.commit()
-        except BaseException:
+            driver.execute("BEGIN IMMEDIATE")
             try:
-                driver.rollback()
-            except Exception:  # a broken connection: the next write opens another
-                self.close()
+                yield driver
+                driver.commit()
+            except BaseException:
+                try:
+                    driver.rollback()
+                except Exception:  # a broken connection: the next write opens another
+                    self.close()
+                raise
+        except sqlite3.DatabaseError as exc:
+            if self._guard is not None and is_damage(exc):
+                raise self._guard.found(exc) from None
             raise
 
     def close(self) -> None:

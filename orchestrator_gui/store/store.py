@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, delete, func
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -30,12 +33,20 @@ from orchestrator_gui.store.analysis import AnalysisLog
 from orchestrator_gui.store.database import (
     StoreError,
     create_db_engine,
+    explain,
     open_failure,
     prepare,
     reason_of,
     unwritable,
     writer,
     writing,
+)
+from orchestrator_gui.store.integrity import (
+    DamageGuard,
+    StoreDamaged,
+    check_file,
+    unparsable,
+    watch,
 )
 from orchestrator_gui.store.location import resolve_db_path, resolve_user
 from orchestrator_gui.store.models import ExperimentSummary, Preset, RunSummary
@@ -55,19 +66,21 @@ class Store:
     """
 
     def __init__(self, engine: Engine, path: Path, user: str,
-                 max_runs: int = DEFAULT_MAX_RUNS) -> None:
+                 max_runs: int = DEFAULT_MAX_RUNS, guard: DamageGuard | None = None) -> None:
         self._engine = engine
         self._writer = writer(engine)
         self.path = path
         self.user = user
-        self.runs = RunLog(engine, user, max_runs)
+        self.guard = guard or DamageGuard(path)
+        self.runs = RunLog(engine, user, max_runs, self.guard)
         self.analysis = AnalysisLog(engine, user)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, user: str | None = None,
              max_runs: int = DEFAULT_MAX_RUNS, seed_examples: bool = True) -> Store:
-        """Open (creating if needed) the database; mark abandoned runs ``interrupted``;
-        put the shipped examples in on first start; prune runs beyond ``max_runs``.
+        """Check the file (``StoreDamaged`` if it is damaged: nothing is written then), open
+        it (creating it if needed), mark abandoned runs ``interrupted``, put the shipped
+        examples in on first start, prune runs beyond ``max_runs``.
 
         A database that cannot take writes (a full disk, a read-only file system) still
         opens when it exists and is current, for reading: that upkeep is logged and left
@@ -80,14 +93,25 @@ class Store:
             db_path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for {db_path}: {exc.strerror}") from None
+        try:
+            problems = check_file(db_path)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise StoreError(explain(exc, db_path)) from None
+        if problems:
+            raise StoreDamaged(db_path, problems[0])
+        guard = DamageGuard(db_path)
         engine = create_db_engine(db_path)
+        watch(engine, guard)
         try:
             prepare(engine, db_path)
-            store = cls(engine, db_path, resolve_user(user), max_runs)
+            store = cls(engine, db_path, resolve_user(user), max_runs, guard)
             store._upkeep(seed_examples)
         except DatabaseError as exc:
             engine.dispose()
             raise open_failure(exc, db_path) from None
+        except orjson.JSONDecodeError as exc:  # an abandoned run's snapshot, the seeded list
+            engine.dispose()
+            raise guard.found(exc, unparsable(exc)) from None
         except BaseException:
             engine.dispose()
             raise
@@ -109,6 +133,20 @@ class Store:
     def close(self) -> None:
         self.runs.close()
         self._engine.dispose()
+
+    @contextmanager
+    def _stored_json(self) -> Iterator[None]:
+        """JSON this program wrote that no longer parses: the file's bytes changed."""
+        try:
+            yield
+        except orjson.JSONDecodeError as exc:
+            raise self.guard.found(exc, unparsable(exc)) from None
+
+    @property
+    def damage(self) -> StoreDamaged | None:
+        """Set once SQLite reported the file damaged; the store then writes nothing more."""
+        guard = self.guard
+        return StoreDamaged(guard.path, guard.detail or "") if guard.damaged else None
 
     def __enter__(self) -> Store:
         return self
@@ -192,7 +230,8 @@ class Store:
 
     def get_run(self, run_id: str) -> dict[str, Any]:
         """The run record plus ``experiment``, the definition as it was run; ``KeyError``."""
-        return self.runs.get_run(run_id)
+        with self._stored_json():
+            return self.runs.get_run(run_id)
 
     def delete_run(self, run_id: str) -> None:
         with writing(self.path, "delete the run"):
@@ -217,10 +256,12 @@ class Store:
             return self.analysis.save_suite_run(suite_run)
 
     def list_suite_runs(self, experiment_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
-        return self.analysis.list_suite_runs(experiment_id, limit=limit)
+        with self._stored_json():
+            return self.analysis.list_suite_runs(experiment_id, limit=limit)
 
     def last_suite_run(self, experiment_id: str) -> dict[str, Any] | None:
-        return self.analysis.last_suite_run(experiment_id)
+        with self._stored_json():
+            return self.analysis.last_suite_run(experiment_id)
 
     # --- presets ----------------------------------------------------------------------
 
@@ -230,7 +271,8 @@ class Store:
             rows = session.exec(select(PresetRow.name, PresetRow.input)
                                 .where(col(PresetRow.user_id) == self.user)
                                 .order_by(func.lower(PresetRow.name))).all()
-        saved = [Preset(name, jsonio.loads_trusted(raw)) for name, raw in rows]
+        with self._stored_json():
+            saved = [Preset(name, jsonio.loads_trusted(raw)) for name, raw in rows]
         return [*builtin_presets(), *saved]
 
     def save_preset(self, name: str, input: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ from orchestrator_gui.core import known_secrets
 from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.ui.main_window import MainWindow
+from orchestrator_gui.ui.store_alarm import install_hook
 from orchestrator_gui.ui.style import apply_theme
 
 
@@ -99,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["ORCHESTRATOR_DB"] = args.db
     app = application(argv)
     window = build_window(args.experiment)
+    install_hook(window.store_alarm)  # a store error in any slot: the dialog, no traceback
     window.show()
     from orchestrator_gui.ui.event_loop import WindowEventLoop
 

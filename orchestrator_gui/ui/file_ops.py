@@ -44,7 +44,15 @@ class FileOps:
     def store(self) -> Store:
         w = self._w()
         if w._store is None:
-            w._store = w.store_opener()
+            if w._store_failure is not None:
+                raise w._store_failure
+            try:
+                w._store = w.store_opener()
+            except OrchestratorError as exc:  # a damaged file, a newer schema, a folder
+                w._store_failure = exc
+                w.store_alarm.report(exc)
+                raise
+            w.store_alarm.watch(w._store)
         return w._store
 
     def show_message(self, text: str, level: str = "info") -> None:

@@ -41,6 +41,7 @@ from orchestrator_gui.ui.message_bar import MessageBar
 from orchestrator_gui.ui.panels.palette import Palette
 from orchestrator_gui.ui.panels.properties import PropertiesPanel
 from orchestrator_gui.ui.settings_controller import SettingsController
+from orchestrator_gui.ui.store_alarm import StoreAlarm
 
 if TYPE_CHECKING:
     from orchestrator_gui.store import Store
@@ -67,6 +68,8 @@ class MainWindow(FileOps, QMainWindow):
         self.registry = registry or default_registry()
         self.store_opener = store_opener or _open_store
         self._store: Store | None = None
+        self._store_failure: Exception | None = None  # opening failed: said once, not retried
+        self.store_alarm = StoreAlarm(self)
         self.recent = recent or RecentFiles()
         self.document_path: Path | None = None
         self.library_id: str | None = None

@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.engine import Engine, RunHandle
-from orchestrator_gui.core.errors import ExperimentError, InputError
+from orchestrator_gui.core.errors import ExperimentError, InputError, OrchestratorError
 from orchestrator_gui.core.events import RunFinished
 from orchestrator_gui.core.result import RunResult
 from orchestrator_gui.core.saving import reason_of
@@ -57,6 +57,7 @@ class RunController(QObject):
     focus_changed = Signal(object)  # RunResult | None: the run the canvas follows
     progress = Signal(str)  # one line for the status bar
     start_failed = Signal(str)  # why a run could not start (nothing ran)
+    store_failed = Signal(str)  # no usable database: the run goes on, and this says it is not kept
     stored = Signal(object)  # RunQueued | RunStarted | RunFinished: its row is written
     # RunResult, Experiment | None, reason: the run's end could not be written, so the run
     # is not (whole) in history; earlier failed writes are carried by that last one
@@ -100,7 +101,11 @@ class RunController(QObject):
               dry_run: bool = False) -> RunHandle | None:
         """Start a run (the loop must be running); None, with ``start_failed``, if refused."""
         listeners: list[Callable[[Any], None]] = []
-        store = self._store() if self._store is not None else None
+        try:
+            store = self._store() if self._store is not None else None
+        except OrchestratorError as exc:  # no usable database: the run goes on, unsaved
+            store = None
+            self.store_failed.emit(f"This run is not saved to history: {exc}".splitlines()[0])
         if store is not None:
             listeners.append(self.writer.recorder_for(store).record_event)
         listeners.append(self.bridge.listen)

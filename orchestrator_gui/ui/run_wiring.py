@@ -121,6 +121,7 @@ class RunExperience(QObject):
         self.controller.progress.connect(self._show_progress)
         self.controller.start_failed.connect(
             lambda reason: window.show_message(f"The run could not start: {reason}", "error"))
+        self.controller.store_failed.connect(lambda reason: window.show_message(reason, "error"))
         self.controller.stored.connect(self.history.on_run_stored)
         self.controller.run_unsaved.connect(
             lambda result, experiment, reason: self.unsaved.add(result, experiment, reason))
@@ -205,6 +206,8 @@ class RunExperience(QObject):
         except KeyError:
             self.history.refresh()
             return
+        except OrchestratorError:  # a damaged database: the window's StoreAlarm says so
+            return
         snapshot = record.get("experiment") or {}
         try:
             current = self.canvas.to_document()
@@ -231,8 +234,8 @@ class RunExperience(QObject):
     def save_preset(self, name: str, data: Any) -> None:
         try:
             self.window.store().save_preset(name, data)
-        except (ValueError, OrchestratorError) as exc:  # a reserved name; a full disk
-            self.window.show_message(str(exc), "error")
+        except (ValueError, OrchestratorError) as exc:  # a reserved name; a full disk; damage
+            self.window.show_message(str(exc).splitlines()[0], "error")
             return
         self.reload_presets()
         self.simulator.choose_preset(name)
@@ -263,7 +266,13 @@ class RunExperience(QObject):
         return True
 
     def reload_presets(self) -> None:
-        self.simulator.set_presets(self.window.store().list_presets())
+        try:
+            presets = self.window.store().list_presets()
+        except OrchestratorError:  # no usable database: the built-in ones still work
+            from orchestrator_gui.store.shipped import builtin_presets
+
+            presets = builtin_presets()
+        self.simulator.set_presets(presets)
 
     # --- reactions --------------------------------------------------------------------
 

@@ -153,7 +153,10 @@ class Analysis(QObject):
 
     def baseline_id(self) -> str | None:
         experiment_id = self.experience.canvas.base.get("id")
-        return self.window.store().get_baseline(experiment_id) if experiment_id else None
+        try:
+            return self.window.store().get_baseline(experiment_id) if experiment_id else None
+        except OrchestratorError:  # no usable database: the window's StoreAlarm says so
+            return None
 
     def star(self, run_id: str) -> None:
         try:

@@ -393,9 +393,12 @@ class HistoryPanel(QWidget):
         selected = self.selected_run_id()
         runs: list[RunSummary] = []
         if self.store is not None and self.experiment_id is not None:
-            store = self.store() if callable(self.store) else self.store
-            runs = store.list_runs(self.experiment_id, limit=MAX_ROWS,
-                                   status=self.status_filter.currentData())
+            try:
+                store = self.store() if callable(self.store) else self.store
+                runs = store.list_runs(self.experiment_id, limit=MAX_ROWS,
+                                       status=self.status_filter.currentData())
+            except OrchestratorError:  # no usable database: the window's StoreAlarm says so
+                runs = []
         runs = self._with_unsaved(runs)
         self.model.set_runs(runs)
         self._show_count()
