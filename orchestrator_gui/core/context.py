@@ -108,6 +108,7 @@ class StepContext:
         replay: Replay | None = None,
         record: StepResult | None = None,
         settings: AppSettings | None = None,
+        max_payload_bytes: int = jsonio.DEFAULT_MAX_BYTES,
     ) -> None:
         self.step = step
         self.config = config
@@ -121,6 +122,9 @@ class StepContext:
         self._clock = clock
         self._replay = replay
         self.settings = settings or AppSettings()
+        # what a step may build from its input (a rendered prompt, a resolved header) is
+        # held to the same limit as its output
+        self.max_payload_bytes = max_payload_bytes
         self._record = record
         self.filtered = False
 

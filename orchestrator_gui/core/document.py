@@ -295,18 +295,26 @@ def validate_document(
         problems.extend(_format_errors(exc, data, prefix=(), model=Experiment))
 
     raw_steps = data.get("steps")
+    configs: dict[int, Any] = {}
     if isinstance(raw_steps, list):
-        problems.extend(_check_steps(raw_steps, registry))
+        problems.extend(_check_steps(raw_steps, registry, configs))
     if problems:
         raise ExperimentError(sorted(_dedupe(problems), key=_step_order), source=source)
     assert experiment is not None
-    for step in experiment.steps:
-        experiment.config_of(step, registry)
+    for index, step in enumerate(experiment.steps):
+        if index in configs:  # checked once: a 10 MB prompt is not validated twice
+            experiment._configs[step.id] = (step.config, step.type, configs[index])
+        else:
+            experiment.config_of(step, registry)
     return experiment
 
 
-def _check_steps(raw_steps: list[Any], registry: StepRegistry) -> list[str]:
-    """Unique ids, registered types and each config against its type's model."""
+def _check_steps(raw_steps: list[Any], registry: StepRegistry,
+                 configs: dict[int, Any]) -> list[str]:
+    """Unique ids, registered types and each config against its type's model.
+
+    Each valid config's model goes into ``configs`` by step index.
+    """
     problems: list[str] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_steps):
@@ -334,7 +342,7 @@ def _check_steps(raw_steps: list[Any], registry: StepRegistry) -> list[str]:
             continue
         step_kind = registry.get(step_type)
         try:
-            step_kind.parse_config(config)
+            configs[index] = step_kind.parse_config(config)
         except ValidationError as exc:
             problems.extend(
                 _format_errors(exc, config, prefix=(), label=f"{where}: config",

@@ -366,6 +366,7 @@ class _Run:
                     replay=self.replay,
                     record=record,
                     settings=self.settings,
+                    max_payload_bytes=limits.max_payload_bytes,
                 )
                 t0 = time.perf_counter()
                 watchdog.arm(deadline)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from orchestrator_gui.core import jsonio
+from orchestrator_gui.core.bounded_text import clip
 
 
 class _Missing:
@@ -36,7 +37,7 @@ def split_path(path: str) -> list[str]:
         raise ValueError("a path must not be empty")
     parts = _BRACKET.sub(r".\1", path).split(".")
     if any(part == "" for part in parts):
-        raise ValueError(f"invalid path {path!r}: empty segment")
+        raise ValueError(f"invalid path {clip(path)!r}: empty segment")
     return parts
 
 

@@ -30,14 +30,19 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic.alias_generators import to_camel
 
 from orchestrator_gui.core import jsonio
+from orchestrator_gui.core.bounded_text import clip
 from orchestrator_gui.core.paths import split_path
 
 Operator = Literal["==", "!=", "<", "<=", ">", ">=", "in", "exists"]
 RECORD_KEYS = frozenset({"status", "output", "error", "input", "steps", "durationMs",
                          "scenario", "dryRun", "experimentId"})
 
-_COMPARE = re.compile(r"^\s*(?P<path>[^\s=!<>]+)\s*(?P<op>==|!=|<=|>=|<|>)\s*(?P<value>.+?)\s*$")
-_IN = re.compile(r"^\s*(?P<path>\S+)\s+in\s+(?P<value>.+?)\s*$")
+# The value runs to the last character that is not white space on its line. Written
+# as ``\s*(?P<value>.+?)\s*$`` it made the engine try every split of a long run of
+# spaces (quadratic); the possessive ``\s*+`` and the greedy line leave one way.
+_COMPARE = re.compile(
+    r"^\s*(?P<path>[^\s=!<>]+)\s*(?P<op>==|!=|<=|>=|<|>)\s*+(?P<value>[^\n]*\S)\s*$")
+_IN = re.compile(r"^\s*(?P<path>\S+)\s+in\s++(?P<value>[^\n]*\S)\s*$")
 _EXISTS = re.compile(r"^\s*(?P<path>\S+)\s+exists\s*$")
 
 
@@ -67,21 +72,21 @@ def parse_expectation(text: str) -> Expectation:
         match = _COMPARE.match(text)
         if match is None:
             raise ValueError(
-                f"{text!r}: write PATH OP VALUE with OP one of == != < <= > >= in exists, "
+                f"{clip(text)!r}: write PATH OP VALUE with OP one of == != < <= > >= in exists, "
                 'as in status == "filtered"')
         op = match["op"]  # type: ignore[assignment]
     raw = match["value"]
     try:
         value = jsonio.parse_json(raw, what="value")
     except jsonio.JSONProblem:
-        raise ValueError(f"{text!r}: the value {raw} is not JSON; write text in double "
-                         f'quotes ("{raw.strip(chr(39))}"), numbers, true, false or null'
+        raise ValueError(f"{clip(text)!r}: the value {clip(raw)} is not JSON; write text in double "
+                         f'quotes ("{clip(raw.strip(chr(39)))}"), numbers, true, false or null'
                          ) from None
     if op == "in" and not isinstance(value, list):
-        raise ValueError(f'{text!r}: after "in" give a JSON list, as in ["success", "filtered"]')
+        raise ValueError(f'{clip(text)!r}: after "in" give a JSON list, as in ["success", "filtered"]')
     if op in ("<", "<=", ">", ">=") and (
             isinstance(value, bool) or not isinstance(value, int | float | str)):
-        raise ValueError(f"{text!r}: {op} compares numbers or text, not {raw}")
+        raise ValueError(f"{clip(text)!r}: {op} compares numbers or text, not {clip(raw)}")
     return Expectation(text, match["path"], record_path(match["path"]), op, value)
 
 
@@ -90,7 +95,7 @@ def record_path(path: str) -> tuple[str, ...]:
     try:
         parts = split_path(path)
     except ValueError as exc:
-        raise ValueError(f"path {path!r}: {exc}") from None
+        raise ValueError(f"path {clip(path)!r}: {exc}") from None
     return tuple(parts) if parts[0] in RECORD_KEYS else ("output", *parts)
 
 

@@ -30,7 +30,8 @@ def decision_messages(config: Any, request: AgentRequest) -> list[dict[str, str]
     facts = (f"Decide whether the case is \"above\" or \"below\" the threshold {request.threshold}; "
              f"its score ({request.field}) is {request.score}.")
     system = "\n\n".join([config.system or DEFAULT_SYSTEM, facts, DECISION_CONTRACT])
-    prompt = render(config.prompt or DEFAULT_PROMPT, request.payload, where="config.prompt")
+    prompt = render(config.prompt or DEFAULT_PROMPT, request.payload, where="config.prompt",
+                    max_bytes=request.ctx.max_payload_bytes, step_id=request.ctx.step.id)
     return [{"role": "system", "content": system}, {"role": "user", "content": prompt}]
 
 

@@ -63,12 +63,15 @@ async def handle_prompt(step: Step, ctx: StepContext) -> dict[str, Any]:
     config: PromptConfig = ctx.config
     data = ctx.input
     messages = []
-    system = None if config.system is None else render(config.system, data, where="config.system")
+    limit, step_id = ctx.max_payload_bytes, step.id
+    system = None if config.system is None else render(
+        config.system, data, where="config.system", max_bytes=limit, step_id=step_id)
     if config.response_format == "json":
         system = JSON_ONLY if system is None else f"{system}\n\n{JSON_ONLY}"
     if system is not None:
         messages.append({"role": "system", "content": system})
-    messages.append({"role": "user", "content": render(config.prompt, data, where="config.prompt")})
+    messages.append({"role": "user", "content": render(
+        config.prompt, data, where="config.prompt", max_bytes=limit, step_id=step_id)})
     options = {"temperature": config.temperature, "max_tokens": config.max_tokens}
     if config.response_format == "json":
         value, answers = await ask_parsed(ctx, config.endpoint, messages, parse_json_answer,

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, field_validator
 
 from orchestrator_gui.core import http, jsonio, known_secrets
+from orchestrator_gui.core.bounded_text import clip
 from orchestrator_gui.core.context import StepContext
 from orchestrator_gui.core.document import Step
 from orchestrator_gui.core.errors import SecretError, WebhookError
@@ -55,7 +56,7 @@ from orchestrator_gui.core.redact import (
     url_secrets,
 )
 from orchestrator_gui.core.registry import StepConfig, StepType
-from orchestrator_gui.core.secrets import check_references, resolve
+from orchestrator_gui.core.secrets import check_references, check_value, resolve
 
 if TYPE_CHECKING:  # httpx is imported where a request is made (start-up: docs/benchmarks.md)
     import httpx
@@ -63,6 +64,7 @@ if TYPE_CHECKING:  # httpx is imported where a request is made (start-up: docs/b
 RESPONSE_CAP_BYTES = 64 * 1024
 BACKOFF_BASE_SECONDS = 0.5
 USER_AGENT = "orchestrator-gui webhook"
+SHOWN_HEADER_CHARS = 200
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _HEADER_VALUE = re.compile(r"[\x20-\x7e\t]*")
@@ -122,7 +124,7 @@ class WebhookConfig(StepConfig):
                     f"header {name!r}: the value must be printable ASCII on one line"
                 )
             try:
-                check_references(text)
+                check_value(text)
             except ValueError as exc:
                 raise ValueError(f"header {name!r}: {exc}") from None
         return value
@@ -143,12 +145,14 @@ def _headers_to_send(headers: dict[str, str], has_body: bool) -> dict[str, str]:
     return out
 
 
-async def _resolve_headers(templates: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+async def _resolve_headers(templates: dict[str, str], step_id: str,
+                           max_bytes: int) -> tuple[dict[str, str], list[str]]:
     """Headers ready to send, and every value that must never be shown."""
     resolved: dict[str, str] = {}
     hidden: list[str] = []
     for name, template in templates.items():
-        value, inserted = await resolve(template, where=f"header {name!r}")
+        value, inserted = await resolve(template, where=f"step {step_id!r}: header {name!r}",
+                                        max_bytes=max_bytes)
         if inserted and not _HEADER_VALUE.fullmatch(value):
             refs = ", ".join(r.text for r in check_references(template))
             raise SecretError(
@@ -217,7 +221,7 @@ async def handle_webhook(step: Step, ctx: StepContext) -> dict[str, Any]:
     netpolicy.check_url(cfg.url, ctx.settings.network)
 
     async def send() -> dict[str, Any]:
-        headers, hidden = await _resolve_headers(cfg.headers)
+        headers, hidden = await _resolve_headers(cfg.headers, step.id, ctx.max_payload_bytes)
         hidden += in_url
         known_secrets.remember(hidden)
         call = _Call(cfg, ctx, shown_url, _headers_to_send(headers, body is not None), body,
@@ -245,7 +249,9 @@ class _Call:
         self.cfg, self.ctx, self.shown_url = cfg, ctx, shown_url
         self.headers, self.body, self.hidden = headers, body, hidden
         shown = redact_headers(_headers_to_send(cfg.headers, body is not None))
-        self.shown_headers = ", ".join(f"{k}: {v}" for k, v in shown.items())
+        # clipped: a header may be as long as the document, and this is logged every attempt
+        self.shown_headers = ", ".join(f"{k}: {clip(v, SHOWN_HEADER_CHARS)}"
+                                       for k, v in shown.items())
 
     async def run(self) -> dict[str, Any]:
         import httpx
