@@ -19,6 +19,7 @@ reaches a terminal.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 import icu
@@ -74,6 +75,12 @@ class Names(Generic[Where]):
         if earlier is None:
             self._seen[key] = (name, where)
         return earlier
+
+
+def clash_in(name: str, others: Iterable[str]) -> str | None:
+    """The first of ``others`` that ``name`` equals or looks like."""
+    key = skeleton(name)
+    return next((other for other in others if skeleton(other) == key), None)
 
 
 def has_edge_space(name: str) -> bool:
