@@ -217,7 +217,6 @@ def _read_source(
         path = Path(source)
         label = str(path)
         try:
-            jsonio.check_raw_size(path.stat().st_size, max_bytes=max_bytes)
             raw = jsonio.read_bounded(path, max_bytes=max_bytes)
         except jsonio.JSONProblem as exc:
             raise ExperimentError([str(exc)], source=label) from None
@@ -241,7 +240,7 @@ def _read_source(
     except jsonio.NumberProblem as exc:
         number = exc.number
         place = (f"document: {number.where()}" if number.path is None
-                 else _where(number.path, None))
+                 else _where(number.path, number.context))
         raise ExperimentError([f"{place}: {number.detail()}"], source=label) from None
     except jsonio.JSONProblem as exc:
         raise ExperimentError([str(exc)], source=label) from None

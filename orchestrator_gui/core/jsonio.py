@@ -116,8 +116,9 @@ def raw_ceiling(max_bytes: int) -> int:
 
 def read_bounded(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
                  what: str = "file") -> bytes:
-    """The bytes of ``path``, refusing a file over :func:`raw_ceiling` without reading it all."""
+    """The bytes of ``path``, refusing a file over :func:`raw_ceiling` without reading it."""
     with open(path, "rb") as stream:
+        check_raw_size(os.fstat(stream.fileno()).st_size, max_bytes=max_bytes, what=what)
         return read_stream_bounded(stream, max_bytes=max_bytes, what=what)
 
 
@@ -132,9 +133,9 @@ def read_stream_bounded(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES,
 
 
 def _over_ceiling(what: str, size: int | None, max_bytes: int) -> str:
-    size_text = "more than" if size is None else f"{human_size(size)},"
-    return (f"{what} is {size_text} over the limit of {human_size(raw_ceiling(max_bytes))} "
-            f"of JSON text with its white space (the limit on compact JSON is "
+    size_text = "" if size is None else f" {human_size(size)},"
+    return (f"{what} is{size_text} over the limit of {human_size(raw_ceiling(max_bytes))} "
+            f"for JSON text with its white space (the limit on compact JSON is "
             f"{human_size(max_bytes)})")
 
 

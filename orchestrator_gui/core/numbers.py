@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 INT_MIN = -(2**63)
@@ -51,6 +51,8 @@ class UnkeptNumber:
     path: Path | None = None
     line: int | None = None
     column: int | None = None
+    # The whole value it was found in (for labels such as a step's id), when known.
+    context: Any = field(default=None, compare=False, repr=False)
 
     def where(self) -> str:
         if self.path is not None:
@@ -169,7 +171,7 @@ def find_unkept_number_in_text(text: str) -> UnkeptNumber | None:
         return None
     for path, item in _walk(marked):
         if isinstance(item, _Mark):
-            return UnkeptNumber(item.literal, item.kind, path)
+            return UnkeptNumber(item.literal, item.kind, path, context=marked)
     return None
 
 
