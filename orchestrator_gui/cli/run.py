@@ -178,9 +178,12 @@ def resolve_input(text: str | None, preset: Preset | None) -> dict[str, Any]:
         source = text[1:]
         what = "--input (stdin)" if source == "-" else f"--input file {source}"
         try:
-            raw = sys.stdin.buffer.read() if source == "-" else Path(source).expanduser().read_bytes()
+            raw = (jsonio.read_stream_bounded(sys.stdin.buffer, what=what) if source == "-"
+                   else jsonio.read_bounded(Path(source).expanduser(), what=what))
         except OSError as exc:
             raise CliError(f"{what}: cannot read it: {exc.strerror or exc}") from None
+        except jsonio.JSONProblem as exc:
+            raise CliError(str(exc)) from None
     else:
         what, raw = "--input", text.encode("utf-8")
     try:

@@ -62,6 +62,8 @@ def parse_grid(text: str) -> tuple[str, list[Any]]:
 def _value(text: str) -> Any:
     try:
         return jsonio.parse_json(text.strip(), what="value")
+    except jsonio.NumberProblem as exc:
+        raise CliError(f"--grid: {text.strip()}: {exc.number.detail()}") from None
     except jsonio.JSONProblem:
         return text.strip()
 

@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from orchestrator_gui.core import jsonio, long_strings
+from orchestrator_gui.core import jsonio, long_strings, lookalike, numbers
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.paths import json_kind
 from orchestrator_gui.core.registry import StepRegistry, default_registry
@@ -113,6 +113,9 @@ class Step(_Model):
             raise ValueError("must not be blank")
         if info.field_name == "id" and len(value) > 64:
             raise ValueError(f"must be at most 64 characters (has {len(value)})")
+        if info.field_name == "id" and lookalike.has_edge_space(value):
+            # Invisible on the canvas and in logs: 'a ' would pass for 'a'.
+            raise ValueError(f"must not start or end with white space ({lookalike.spell(value)})")
         return _no_control_characters(value)
 
 
@@ -199,6 +202,13 @@ def load_experiment(
 def _read_source(
     source: str | bytes | os.PathLike[str], max_bytes: int, registry: StepRegistry
 ) -> tuple[str, bytes, Any]:
+    """The document's label, bytes and parsed data; ``max_bytes`` is on compact JSON.
+
+    A file is refused from its size alone only past :func:`jsonio.raw_ceiling`
+    (indentation is free); below that, as soon as even its non-white-space
+    bytes are over the limit, before megabyte strings are looked for or
+    anything is parsed.
+    """
     if isinstance(source, bytes):
         label, raw = "document", source
     elif isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
@@ -207,27 +217,31 @@ def _read_source(
         path = Path(source)
         label = str(path)
         try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise ExperimentError(
-                    [f"file is {jsonio.human_size(size)}, over the limit of "
-                     f"{jsonio.human_size(max_bytes)}"],
-                    source=label,
-                )
-            raw = path.read_bytes()
+            raw = jsonio.read_bounded(path, max_bytes=max_bytes)
+        except jsonio.JSONProblem as exc:
+            raise ExperimentError([str(exc)], source=label) from None
         except FileNotFoundError:
             raise ExperimentError(["no such file"], source=label) from None
         except IsADirectoryError:
             raise ExperimentError(["is a folder, not a file"], source=label) from None
         except PermissionError:
             raise ExperimentError(["permission denied"], source=label) from None
-    if long_strings.DEFAULT_THRESHOLD <= len(raw) <= max_bytes:
+    try:
+        jsonio.check_size_before_parsing(raw, max_bytes=max_bytes, what="document")
+    except jsonio.JSONProblem as exc:
+        raise ExperimentError([str(exc)], source=label) from None
+    if len(raw) >= long_strings.DEFAULT_THRESHOLD:
         problems = _long_string_problems(raw.removeprefix(b"\xef\xbb\xbf"), registry)
         if problems:
             raise ExperimentError(problems, source=label)
     try:
         data = jsonio.parse_json(raw, what="document", max_bytes=max_bytes,
                                  reject_duplicate_keys=False)
+    except jsonio.NumberProblem as exc:
+        number = exc.number
+        place = (f"document: {number.where()}" if number.path is None
+                 else _where(number.path, number.context))
+        raise ExperimentError([f"{place}: {number.detail()}"], source=label) from None
     except jsonio.JSONProblem as exc:
         raise ExperimentError([str(exc)], source=label) from None
     return label, raw, data
@@ -298,6 +312,9 @@ def validate_document(
     configs: dict[int, Any] = {}
     if isinstance(raw_steps, list):
         problems.extend(_check_steps(raw_steps, registry, configs))
+    number = numbers.find_unkept_number(data)
+    if number is not None:
+        problems.append(f"{_where(number.path or (), data)}: {number.detail()}")
     if problems:
         raise ExperimentError(sorted(_dedupe(problems), key=_step_order), source=source)
     assert experiment is not None
@@ -316,17 +333,17 @@ def _check_steps(raw_steps: list[Any], registry: StepRegistry,
     Each valid config's model goes into ``configs`` by step index.
     """
     problems: list[str] = []
-    seen: dict[str, int] = {}
+    ids: lookalike.Names[int] = lookalike.Names()
     for index, raw in enumerate(raw_steps):
         if not isinstance(raw, dict):
             continue  # the shape pass already reported it
         where = _step_label(index, raw)
         step_id = raw.get("id")
         if isinstance(step_id, str) and step_id:
-            if step_id in seen:
-                problems.append(f"{where}: id: {step_id!r} is already used by steps[{seen[step_id]}]")
-            else:
-                seen[step_id] = index
+            clash = ids.clash(step_id, index)
+            if clash is not None:
+                problems.append(f"{where}: id: "
+                                + lookalike.clash_message(step_id, clash[0], f"steps[{clash[1]}]"))
         step_type = raw.get("type")
         if not isinstance(step_type, str) or not step_type:
             continue
@@ -386,6 +403,8 @@ def _step_label(index: int, raw: Any) -> str:
         return f"steps[{index}]"
     if len(step_id) > 64 or not step_id.isprintable():  # never echo escapes to a terminal
         step_id = ascii(step_id[:64])
+    elif lookalike.has_edge_space(step_id):  # nor hide a space
+        step_id = lookalike.spell(step_id)
     return f"steps[{index}] ({step_id})"
 
 

@@ -90,21 +90,24 @@ class Limits:
 def prepare_input(value: Any, limits: Limits | None = None) -> bytes:
     """Check a run input and return it as compact JSON bytes, or raise ``InputError``.
 
-    Accepts a dict, or JSON text/bytes. Text far over the limit is refused from
-    a byte count alone, before it is parsed.
+    Accepts a dict, or JSON text/bytes. The limit is on compact bytes: text
+    far over it is refused from a byte count alone, before it is parsed. A
+    number JSON cannot keep exactly (a whole number beyond 64 bits, NaN) is
+    refused naming its path.
     """
     limit = (limits or Limits()).max_payload_bytes
     if isinstance(value, str | bytes):
         raw = value.encode("utf-8") if isinstance(value, str) else value
-        _refuse_if_over(jsonio.compact_size_lower_bound(raw), limit)
         try:
-            value = jsonio.parse_json(raw, what="input", max_bytes=max(len(raw), limit))
+            value = jsonio.parse_json(raw, what="the run input", max_bytes=limit)
         except jsonio.JSONProblem as exc:
             raise InputError(str(exc)) from None
     if not isinstance(value, dict):
         raise InputError(f"the run input must be a JSON object, not {type(value).__name__}")
     try:
-        data = jsonio.dumps(value)
+        data = jsonio.dumps_exact(value, what="the run input")
+    except jsonio.NumberProblem as exc:
+        raise InputError(str(exc)) from None
     except TypeError as exc:
         raise InputError(f"the run input is not JSON: {exc}") from None
     _refuse_if_over(len(data), limit)
@@ -113,10 +116,7 @@ def prepare_input(value: Any, limits: Limits | None = None) -> bytes:
 
 def _refuse_if_over(size: int, limit: int) -> None:
     if size > limit:
-        raise InputError(
-            f"the run input is {jsonio.human_size(size)} as compact JSON, over the limit of "
-            f"{jsonio.human_size(limit)}"
-        )
+        raise InputError(jsonio.over_compact_limit("the run input", size, limit))
 
 
 # --- runs ----------------------------------------------------------------------
@@ -443,7 +443,9 @@ class _Run:
                 f"the step returned {type(output).__name__}, expected a JSON object (a dict)"
             )
         try:
-            data = jsonio.dumps(output)
+            data = jsonio.dumps_exact(output, what="the step's output")
+        except jsonio.NumberProblem as exc:
+            raise InvalidOutput(str(exc)) from None
         except TypeError as exc:
             raise InvalidOutput(f"the step's output is not JSON: {exc}") from None
         limit = self.limits.max_payload_bytes

@@ -82,11 +82,13 @@ class AppSettings(_Section):
         """The settings in ``path`` (default: the user's file); defaults when it does not exist."""
         path = path or settings_path()
         try:
-            raw = path.read_bytes()
+            raw = jsonio.read_bounded(path, what="settings file")
         except FileNotFoundError:
             return cls()
         except OSError as exc:
             raise SettingsError(f"{path}: cannot be read ({exc.strerror})") from None
+        except jsonio.JSONProblem as exc:
+            raise SettingsError(f"{path}: {exc}") from None
         try:
             data = jsonio.parse_json(raw, what="settings file")
         except jsonio.JSONProblem as exc:

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from orchestrator_gui.core import jsonio
+from orchestrator_gui.core import jsonio, lookalike
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.paths import set_path, split_path
 from orchestrator_gui.core.suite_model import Scenario
@@ -41,9 +41,11 @@ def load_scenarios(source: str | os.PathLike[str], *, text: str | None = None) -
     label = str(source)
     if text is None:
         try:
-            text = Path(source).read_text(encoding="utf-8-sig")
+            text = jsonio.read_bounded(source).decode("utf-8-sig")
         except OSError as exc:
             raise ExperimentError([f"cannot read it: {exc.strerror or exc}"], source=label) from None
+        except (jsonio.JSONProblem, UnicodeDecodeError) as exc:
+            raise ExperimentError([str(exc)], source=label) from None
     suffix = Path(label).suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         scenarios, problems = _from_jsonl(text)
@@ -51,12 +53,12 @@ def load_scenarios(source: str | os.PathLike[str], *, text: str | None = None) -
         scenarios, problems = _from_csv(text)
     else:
         raise ExperimentError(["scenarios are read from .csv or .jsonl files"], source=label)
-    names: dict[str, int] = {}
+    names: lookalike.Names[int] = lookalike.Names()
     for line, scenario in scenarios:
-        if scenario.name in names:
-            problems.append(f"line {line}: the name {scenario.name!r} is already used on line "
-                            f"{names[scenario.name]}")
-        names.setdefault(scenario.name, line)
+        clash = names.clash(scenario.name, line)
+        if clash is not None:
+            problems.append(f"line {line}: the name "
+                            + lookalike.clash_message(scenario.name, clash[0], f"line {clash[1]}"))
     if problems:
         raise ExperimentError(problems, source=label)
     return [scenario for _line, scenario in scenarios]
@@ -150,7 +152,10 @@ def _row(columns: list[str], row: list[str], line: int,
 
 
 def _cell_value(cell: str) -> Any:
+    """The cell as JSON when it is JSON, else as text; a number JSON cannot keep is refused."""
     try:
-        return jsonio.parse_json(cell.strip(), what="cell")
+        return jsonio.parse_json(cell.strip(), what="the value")
+    except jsonio.NumberProblem as exc:
+        raise ValueError(exc.number.detail()) from None
     except jsonio.JSONProblem:
         return cell

@@ -29,7 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.alias_generators import to_camel
 
-from orchestrator_gui.core import jsonio
+from orchestrator_gui.core import jsonio, lookalike
 from orchestrator_gui.core.bounded_text import clip
 from orchestrator_gui.core.paths import split_path
 
@@ -78,6 +78,8 @@ def parse_expectation(text: str) -> Expectation:
     raw = match["value"]
     try:
         value = jsonio.parse_json(raw, what="value")
+    except jsonio.NumberProblem as exc:
+        raise ValueError(f"{text!r}: {exc.number.detail()}") from None
     except jsonio.JSONProblem:
         raise ValueError(f"{clip(text)!r}: the value {clip(raw)} is not JSON; write text in double "
                          f'quotes ("{clip(raw.strip(chr(39)))}"), numbers, true, false or null'
@@ -140,9 +142,10 @@ class Suite(_Model):
     @field_validator("scenarios")
     @classmethod
     def _unique_names(cls, value: list[Scenario]) -> list[Scenario]:
-        seen: set[str] = set()
+        names: lookalike.Names[int] = lookalike.Names()
         for index, scenario in enumerate(value):
-            if scenario.name in seen:
-                raise ValueError(f"the name {scenario.name!r} is used twice (scenarios[{index}])")
-            seen.add(scenario.name)
+            clash = names.clash(scenario.name, index)
+            if clash is not None:
+                raise ValueError(f"scenarios[{index}]: the name " + lookalike.clash_message(
+                    scenario.name, clash[0], f"scenarios[{clash[1]}]"))
         return value

@@ -24,7 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DatabaseError
 from sqlmodel import Session, col, select
 
-from orchestrator_gui.core import jsonio
+from orchestrator_gui.core import jsonio, lookalike
 from orchestrator_gui.core.document import Experiment, validate_document
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.result import utc_now
@@ -284,8 +284,11 @@ class Store:
             raise ValueError(f"{name!r} is a built-in preset; choose another name")
         if not isinstance(input, dict):
             raise ValueError("a preset's input must be a JSON object")
+        clash = lookalike.clash_in(name, [p.name for p in self.list_presets() if p.name != name])
+        if clash is not None:
+            raise ValueError("the name " + lookalike.clash_message(name, clash, "another preset"))
         values = {"user_id": self.user, "name": name,
-                  "input": jsonio.dumps(input).decode("utf-8"),
+                  "input": jsonio.dumps_exact(input, what="the preset's input").decode("utf-8"),
                   "updated_at": records.stamp(utc_now())}
         stmt = sqlite_insert(PresetRow).values(values)
         stmt = stmt.on_conflict_do_update(index_elements=["user_id", "name"], set_={

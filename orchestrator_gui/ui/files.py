@@ -37,7 +37,7 @@ class RecentFiles:
 
     def load(self) -> list[str]:
         try:
-            data = jsonio.parse_json(self.path.read_bytes(), what="recent files")
+            data = jsonio.parse_json(jsonio.read_bounded(self.path), what="recent files")
         except (OSError, ValueError):
             return []
         if not isinstance(data, list):

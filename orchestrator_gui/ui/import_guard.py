@@ -48,7 +48,7 @@ class ImportDecisions:
 
     def load(self) -> dict[str, dict[str, Any]]:
         try:
-            data = jsonio.parse_json(self.path.read_bytes(), what="imported experiments")
+            data = jsonio.parse_json(jsonio.read_bounded(self.path), what="imported experiments")
         except (OSError, ValueError):
             return {}
         return {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) \

@@ -114,9 +114,12 @@ LARGE: list[tuple[str, Callable[[], bytes], str]] = [
 
 
 def padded(size: int) -> bytes:
-    """A valid experiment of exactly ``size`` bytes (its description pads it)."""
-    base = _j(_doc() | {"description": ""})
-    return base.replace(b'"description": ""', b'"description": "' + b"d" * (size - len(base)) + b'"')
+    """A valid experiment of exactly ``size`` bytes of compact JSON (its description pads it).
+
+    Compact, because the limit is on compact bytes (docs/hardening.md).
+    """
+    base = json.dumps(_doc() | {"description": ""}, separators=(",", ":")).encode()
+    return base.replace(b'"description":""', b'"description":"' + b"d" * (size - len(base)) + b'"')
 
 
 def write_small(folder: Path = CORPUS) -> list[Path]:

@@ -13,6 +13,9 @@ limits, retries and credentials meet. Choices beyond the SPEC, written down:
   decoding). A longer one is cut there: ``response`` is then the first 64 KB
   as text (never half-parsed JSON) and ``webhook.truncated`` is ``true``; the
   key is absent otherwise.
+- A JSON answer with a number our JSON cannot keep exactly (a whole number
+  beyond 64 bits, 1e400) is recorded as its text, every digit as received,
+  with a warning naming the number's path (core/numbers.py).
 - With ``failOnError: false`` a failure is recorded, not raised: ``ok`` is
   false, ``status`` the last status or null, and ``webhook.error`` says what
   went wrong.
@@ -59,6 +62,8 @@ from orchestrator_gui.core.registry import StepConfig, StepType
 from orchestrator_gui.core.secrets import check_references, check_value, resolve
 
 if TYPE_CHECKING:  # httpx is imported where a request is made (start-up: docs/benchmarks.md)
+    from collections.abc import Callable
+
     import httpx
 
 RESPONSE_CAP_BYTES = 64 * 1024
@@ -175,12 +180,21 @@ def _describe(exc: BaseException, limit: float) -> str:
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
-def _decode_answer(data: bytes, response: httpx.Response, truncated: bool) -> Any:
+def _decode_answer(data: bytes, response: httpx.Response, truncated: bool,
+                   warn: Callable[[str], None]) -> Any:
+    """JSON when the answer is JSON, else its text.
+
+    A JSON answer holding a number our JSON cannot keep exactly (a whole number
+    beyond 64 bits, 1e400) is kept as its text, every digit as received, with
+    a warning naming the number's path: never rounded, and the step goes on.
+    """
     if not data:
         return None
     if not truncated and "json" in response.headers.get("content-type", "").lower():
         try:
             return jsonio.parse_json(data, what="the answer", reject_duplicate_keys=False)
+        except jsonio.NumberProblem as exc:
+            warn(f"{exc}; the answer is kept as text, exactly as received")
         except jsonio.JSONProblem:
             pass
     try:
@@ -292,7 +306,8 @@ class _Call:
                     log.warning(f"attempt {attempt}: {problem}")
                 else:
                     status = response.status_code
-                    answer = scrub(_decode_answer(data, response, truncated), self.hidden)
+                    answer = scrub(_decode_answer(data, response, truncated, log.warning),
+                                   self.hidden)
                     ms = (time.perf_counter() - t0) * 1000
                     log.info(f"attempt {attempt}: {status} {response.reason_phrase} in {ms:.0f} ms")
                     if response.is_success:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orchestrator_gui.core import jsonio
+from orchestrator_gui.core import jsonio, lookalike
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.suite_import import load_scenarios
 from orchestrator_gui.core.suite_model import Scenario, Suite, parse_expectation
@@ -196,8 +196,11 @@ class SuiteEditor(QWidget):
         name = self.name.text().strip()
         if not name:
             problems.append("Name: give the scenario a name")
-        elif name in {s.name for i, s in enumerate(self.suite.scenarios) if i != row}:
-            problems.append(f"Name: another scenario is already called {name!r}")
+        else:
+            others = [s.name for i, s in enumerate(self.suite.scenarios) if i != row]
+            clash = lookalike.clash_in(name, others)
+            if clash is not None:
+                problems.append("Name: " + lookalike.clash_message(name, clash, "another scenario"))
         if problems:
             self._set_problem("\n".join(problems) + "\nNot applied until fixed.")
             return False

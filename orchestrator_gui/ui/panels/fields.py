@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from orchestrator_gui.core import jsonio
+from orchestrator_gui.core import jsonio, numbers
 
 NOT_SET = object()  # the key is absent: the model's default applies
 
@@ -195,13 +195,18 @@ class FieldEditor(QWidget):
         if self.spec.kind == "text":
             return text, None
         if self.spec.kind == "number":
+            number: int | float
             try:
-                return int(text.strip()), None
+                number = int(text.strip())
             except ValueError:
                 try:
-                    return float(text.strip()), None
+                    number = float(text.strip())
                 except ValueError:
                     return NOT_SET, f"must be a number, such as 0.7 (not {text.strip()!r})"
+            unkept = numbers.find_unkept_number(number)
+            if unkept is not None:  # beyond 64 bits, nan, inf: JSON would not keep it
+                return NOT_SET, unkept.detail()
+            return number, None
         try:
             return jsonio.parse_json(text.encode("utf-8"), what="value"), None
         except jsonio.JSONProblem as exc:

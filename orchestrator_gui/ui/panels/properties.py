@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orchestrator_gui.core import lookalike
 from orchestrator_gui.core.document import describe_error
 from orchestrator_gui.ui import icons
 from orchestrator_gui.ui.canvas.editor import Canvas
@@ -182,8 +183,11 @@ class PropertiesPanel(QScrollArea):
                 return "", None, "must not be empty"
             if len(value) > 64:
                 return "", None, "must be at most 64 characters"
-            if value in self.canvas.step_ids(exclude=node):
-                return "", None, f"{value!r} is already used by another step: ids must be unique"
+            if lookalike.has_edge_space(value):
+                return "", None, f"must not start or end with white space ({lookalike.spell(value)})"
+            clash = lookalike.clash_in(value, self.canvas.step_ids(exclude=node))
+            if clash is not None:
+                return "", None, lookalike.clash_message(value, clash, "another step")
             return "step_id", value, None
         if key == "name":
             if value is NOT_SET or not str(value).strip():
