@@ -95,8 +95,8 @@ class Store:
             raise StoreError(f"cannot create the folder for {db_path}: {exc.strerror}") from None
         try:
             problems = check_file(db_path)
-        except (OSError, sqlite3.DatabaseError) as exc:
-            raise StoreError(explain(exc, db_path)) from None
+        except (OSError, sqlite3.DatabaseError) as exc:  # a full disk reads on: see open_failure
+            raise open_failure(exc, db_path) from None
         if problems:
             raise StoreDamaged(db_path, problems[0])
         guard = DamageGuard(db_path)

@@ -168,6 +168,7 @@ def test_the_cli_at_every_moment_of_a_disk_filling_up(disk: Disk, template: Path
         disk.fill(room)
         done = cli("run", str(EXAMPLE), "--json", "-q", db=db)
         disk.free()
+        assert done.stdout, done.stderr
         record = json.loads(done.stdout)
         with Store.open(db) as store:
             try:
