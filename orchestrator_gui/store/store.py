@@ -33,7 +33,6 @@ from orchestrator_gui.store.analysis import AnalysisLog
 from orchestrator_gui.store.database import (
     StoreError,
     create_db_engine,
-    explain,
     open_failure,
     prepare,
     reason_of,
