@@ -45,6 +45,7 @@ def soup(alphabet: list[str], seed: int) -> str:
     return "".join(rng.choices(alphabet, k=TARGET // 2))
 
 
+_NO_SYNTAX = str.maketrans("{}$", "abc")
 PROSE = "Please summarise the customer's message and say which team should answer it. "
 TEMPLATE_PROSE = "Dear {{user.name}}, your score is {{riskScore}}; summarise {{message}}. "
 
@@ -95,21 +96,31 @@ def validation() -> None:
     default_registry()
     ordinary = document(repeated(PROSE))
     with_variables = document(repeated(TEMPLATE_PROSE))
+    load(ordinary)
     base = median_of(lambda: load(ordinary), repeat=3)
     base_vars = median_of(lambda: load(with_variables), repeat=3)
     print(f"ordinary 10 MB prompt (prose): {base * 1e3:.0f} ms, {base / MB * 1e3:.1f} ms/MB")
     print(f"ordinary 10 MB prompt (prose with 3 variables a line): {base_vars * 1e3:.0f} ms "
           f"({base_vars / base:.2f}x)")
-    header_base = median_of(lambda: load(document(header=repeated(PROSE))), repeat=3)
+    ordinary_header = document(header=repeated(PROSE))
+    load(ordinary_header)  # the first webhook config imports httpx: not timed
+    header_base = median_of(lambda: load(ordinary_header), repeat=3)
     print(f"ordinary 10 MB webhook header (prose): {header_base * 1e3:.0f} ms")
-    cases = [(name, document(make()), base) for name, make in PROMPTS.items()]
-    cases += [(name, document(header=make()), header_base) for name, make in HEADERS.items()]
+    print("  pattern                          outcome     time     per MB   vs prose  vs same "
+          "text without { } $")
+    cases = [(name, make(), False, base) for name, make in PROMPTS.items()]
+    cases += [(name, make(), True, header_base) for name, make in HEADERS.items()]
     worst = worst_ratio = 0.0
-    for name, raw, baseline in cases:
+    for name, text, in_header, baseline in cases:
+        raw = document(header=text) if in_header else document(text)
+        # the same shape (length, line breaks, JSON escapes) with no template syntax
+        plain = text.translate(_NO_SYNTAX)
+        same = document(header=plain) if in_header else document(plain)
         seconds = median_of(lambda raw=raw: load(raw), repeat=3)  # type: ignore[misc]
+        shape = median_of(lambda same=same: load(same), repeat=3)  # type: ignore[misc]
         worst, worst_ratio = max(worst, seconds), max(worst_ratio, seconds / baseline)
         print(f"  {name:32} {load(raw):8} {seconds * 1e3:7.0f} ms  "
-              f"{seconds / MB * 1e3:5.1f} ms/MB  {seconds / baseline:5.2f}x ordinary")
+              f"{seconds / MB * 1e3:5.1f} ms/MB  {seconds / baseline:5.2f}x  {seconds / shape:5.2f}x")
     print(f"slowest: {worst * 1e3:.0f} ms = {worst / MB * 1e3:.1f} ms/MB (goal <= 100 ms/MB); "
           f"highest ratio {worst_ratio:.2f}x ordinary (goal <= 2x)")
 

@@ -59,14 +59,14 @@ def scan(template: str) -> Iterator[tuple[int, int, str]]:
             yield start, close + 2, name
             pos = close + 2
         else:
-            pos = _after_line_break(template, start, close, inner)
+            pos = _after_line_break(template, start, inner, name)
 
 
-def _after_line_break(template: str, start: int, close: int, inner: str) -> int:
+def _after_line_break(template: str, start: int, inner: str, name: str) -> int:
     """Where to look for the next ``{{`` when the name after ``start`` holds a line break."""
-    left = inner.lstrip()
-    name = left.rstrip()
-    name_start = close - len(left)
+    # inner is white space, then name: the first occurrence of name's first character
+    # (not white space) is where the name starts
+    name_start = start + 2 + inner.find(name[0])
     last_break = name.rfind("\n")
     # The white space around that line break starts at `space`; a "{{" right before it
     # skips the break, and is the only one before the break that can name a variable.
