@@ -39,6 +39,7 @@ RAW_FACTOR = 8
 # written (``1e15`` is ``1000000000000000.0``): at most this many times.
 _MOST_GROWTH = 5
 _BIG = 2**63
+_READ_CHUNK = 1024 * 1024
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _OTHER_BOMS = {
@@ -118,18 +119,29 @@ def read_bounded(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
                  what: str = "file") -> bytes:
     """The bytes of ``path``, refusing a file over :func:`raw_ceiling` without reading it."""
     with open(path, "rb") as stream:
-        check_raw_size(os.fstat(stream.fileno()).st_size, max_bytes=max_bytes, what=what)
-        return read_stream_bounded(stream, max_bytes=max_bytes, what=what)
+        size = os.fstat(stream.fileno()).st_size
+        check_raw_size(size, max_bytes=max_bytes, what=what)
+        head = stream.read(size) if size else b""  # a pipe or /dev/stdin says 0: all is "rest"
+        return head + read_stream_bounded(stream, max_bytes=max_bytes, what=what,
+                                          already=len(head))
 
 
 def read_stream_bounded(stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                        what: str = "input") -> bytes:
-    """At most :func:`raw_ceiling` bytes of ``stream`` (stdin, a file); more is refused."""
-    ceiling = raw_ceiling(max_bytes)
-    data = stream.read(ceiling + 1)
-    if len(data) > ceiling:
-        raise JSONProblem(_over_ceiling(what, None, max_bytes))
-    return data
+                        what: str = "input", already: int = 0) -> bytes:
+    """What is left in ``stream`` (stdin, a file), up to :func:`raw_ceiling` in all; more is refused.
+
+    Read in chunks, so that no buffer of the ceiling's size is ever allocated.
+    """
+    room = raw_ceiling(max_bytes) - already
+    chunks: list[bytes] = []
+    while True:
+        chunk = stream.read(min(_READ_CHUNK, room + 1))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        room -= len(chunk)
+        if room < 0:
+            raise JSONProblem(_over_ceiling(what, None, max_bytes))
 
 
 def _over_ceiling(what: str, size: int | None, max_bytes: int) -> str:
@@ -164,6 +176,8 @@ def check_size_before_parsing(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
     over the limit by a few bytes; :func:`parse_json` measures that exactly.
     """
     check_raw_size(len(raw), max_bytes=max_bytes, what=what)
+    if len(raw) <= max_bytes:
+        return  # white space and escapes only shrink it (floats' growth is measured later)
     at_least = compact_size_lower_bound(raw)
     if at_least > max_bytes:
         raise JSONProblem(over_compact_limit(what, at_least, max_bytes, at_least=True))

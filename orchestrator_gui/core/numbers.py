@@ -140,39 +140,50 @@ class _Mark:
     kind: str
 
 
-def _int_or_mark(literal: str) -> int | _Mark:
+def _int_or_mark(literal: str, marks: list[_Mark]) -> int | _Mark:
     # Length first: int() of a 5,000-digit literal is refused by Python (and slow).
-    if len(literal) > 21:
-        return _Mark(literal, "int")
-    number = int(literal)
-    return number if INT_MIN <= number <= INT_MAX else _Mark(literal, "int")
+    if len(literal) <= 21:
+        number = int(literal)
+        if INT_MIN <= number <= INT_MAX:
+            return number
+    marks.append(_Mark(literal, "int"))
+    return marks[-1]
 
 
-def _float_or_mark(literal: str) -> float | _Mark:
+def _float_or_mark(literal: str, marks: list[_Mark]) -> float | _Mark:
     number = float(literal)
-    return number if math.isfinite(number) else _Mark(literal, "float")
+    if math.isfinite(number):
+        return number
+    marks.append(_Mark(literal, "float"))
+    return marks[-1]
 
 
-def _constant_mark(literal: str) -> _Mark:
-    return _Mark(literal, "constant")
+def _constant_mark(literal: str, marks: list[_Mark]) -> _Mark:
+    marks.append(_Mark(literal, "constant"))
+    return marks[-1]
 
 
 def find_unkept_number_in_text(text: str) -> UnkeptNumber | None:
     """The first number literal in JSON ``text`` that orjson would round or refuse, with its path.
 
-    A second parse with the stdlib, whose hooks see each literal as written.
-    ``None`` when there is none, or when the text is not JSON for another
-    reason (the caller then reports that).
+    A second parse with the stdlib, whose hooks see each literal as written;
+    the value is walked for a path only when a hook found one. ``None`` when
+    there is none, or when the text is not JSON for another reason (the
+    caller then reports that).
     """
+    marks: list[_Mark] = []
     try:
-        marked = json.loads(text, parse_int=_int_or_mark, parse_float=_float_or_mark,
-                            parse_constant=_constant_mark)
+        marked = json.loads(text, parse_int=lambda t: _int_or_mark(t, marks),
+                            parse_float=lambda t: _float_or_mark(t, marks),
+                            parse_constant=lambda t: _constant_mark(t, marks))
     except (ValueError, RecursionError):
+        return None
+    if not marks:
         return None
     for path, item in _walk(marked):
         if isinstance(item, _Mark):
             return UnkeptNumber(item.literal, item.kind, path, context=marked)
-    return None
+    return None  # pragma: no cover - a mark is always in the value
 
 
 def huge_number_at(text: str, pos: int, line: int, column: int) -> UnkeptNumber:
