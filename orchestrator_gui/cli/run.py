@@ -24,7 +24,7 @@ from orchestrator_gui.cli.output import (
     say,
 )
 from orchestrator_gui.cli.progress import Progress
-from orchestrator_gui.cli.stores import open_store, refuse_if_damaged
+from orchestrator_gui.cli.stores import borrowed_store, open_store, refuse_if_damaged
 from orchestrator_gui.cli.trust import require_trust
 from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.baselines import compare_to_baseline
@@ -153,12 +153,8 @@ def find_preset(name: str, store: Store | None, db: str | None) -> Preset:
     for preset in builtin_presets():
         if _key(preset.name) == wanted:
             return preset
-    own = store or open_store(db)
-    try:
+    with borrowed_store(store, db) as own:
         presets = own.list_presets()
-    finally:
-        if store is None:
-            own.close()
     for preset in presets:
         if _key(preset.name) == wanted:
             return preset

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from orchestrator_gui.cli.output import INVALID, NOT_SAVED, CliError
 from orchestrator_gui.store import Store, StoreError
 from orchestrator_gui.store.database import StoreWriteError
@@ -17,6 +20,16 @@ def open_store(db: str | None, *, writing: bool = False) -> Store:
                        ) from None
     except StoreError as exc:
         raise store_problem(exc) from None
+
+
+@contextmanager
+def borrowed_store(store: Store | None, db: str | None) -> Iterator[Store]:
+    """``store`` when the verb already has it open; else one opened for this and closed after."""
+    if store is not None:
+        yield store
+        return
+    with open_store(db) as own:
+        yield own
 
 
 def store_problem(exc: StoreError) -> CliError:

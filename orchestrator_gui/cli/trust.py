@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from orchestrator_gui.cli.output import OK, CliError, print_json, say
-from orchestrator_gui.cli.stores import open_store
+from orchestrator_gui.cli.stores import borrowed_store, open_store
 from orchestrator_gui.core import trust
 from orchestrator_gui.store import Store
 
@@ -68,24 +68,23 @@ def trust_command(args: argparse.Namespace) -> int:
     if not args.experiment:
         raise CliError("give EXPERIMENT to approve, or --list / --revoke")
     experiment, store = resolve_experiment(args.experiment, args.db)
-    found = trust.exposure(experiment, _settings())
-    if args.json:
-        print_json(_as_dict(found))
-    if found.is_empty():
+    try:
+        found = trust.exposure(experiment, _settings())
+        if args.json:
+            print_json(_as_dict(found))
+        if found.is_empty():
+            say(f"{args.experiment}: sends nothing off this machine and reads no secret; "
+                "nothing to approve")
+            return OK
+        if not args.json:
+            say(f"{args.experiment} sends:")
+            for line in found.describe():
+                say(f"  {line}")
+        with borrowed_store(store, args.db) as own:
+            own.approve(found, experiment.id, source=str(args.experiment))
+    finally:
         if store is not None:
             store.close()
-        say(f"{args.experiment}: sends nothing off this machine and reads no secret; "
-            "nothing to approve")
-        return OK
-    if not args.json:
-        say(f"{args.experiment} sends:")
-        for line in found.describe():
-            say(f"  {line}")
-    own = store or open_store(args.db)
-    try:
-        own.approve(found, experiment.id, source=str(args.experiment))
-    finally:
-        own.close()
     say(f"approved (fingerprint {found.fingerprint[:12]}); `orchestrator trust --revoke "
         f"{found.fingerprint[:12]}` takes it back")
     return OK
@@ -95,19 +94,12 @@ def require_trust(experiment: Any, *, label: str, db: str | None, dry_run: bool 
                   allow_hosts: Sequence[str] = (), store: Store | None = None) -> None:
     """Return when ``experiment`` may run; else ``CliError`` (exit 2) listing what it sends."""
     settings = _settings()
-    found = trust.exposure(experiment, settings, dry_run=dry_run)
-    if found.is_empty():
+    found = trust.check(experiment, settings, dry_run=dry_run, allow_hosts=allow_hosts)
+    if found is None:
         return
-    if trust.check(experiment, settings, dry_run=dry_run, allow_hosts=allow_hosts) is None:
-        return
-    own = store or open_store(db)
-    try:
-        approved = own.approved_fingerprints()
-    finally:
-        if store is None:
-            own.close()
-    if trust.check(experiment, settings, dry_run=dry_run, approved=approved) is None:
-        return
+    with borrowed_store(store, db) as own:  # opened only when nothing else allowed the run
+        if found.approved_by(own.approved_fingerprints()):
+            return
     lines = [f"{label}: not run: it would send data off this machine, and you have not approved it:"]
     lines += [f"  {line}" for line in found.describe()]
     if found.names:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -67,7 +67,8 @@ class Exposure:
     destinations: tuple[Destination, ...] = ()
     references: tuple[ReferenceUse, ...] = ()
     fingerprint: str = ""
-    steps: tuple[str, ...] = field(default=(), repr=False)
+    # A dry run's exposure is part of the full run's: approving the full run covers it.
+    full_fingerprint: str = ""
 
     @property
     def hosts(self) -> list[str]:
@@ -80,6 +81,10 @@ class Exposure:
 
     def is_empty(self) -> bool:
         return not self.destinations and not self.references
+
+    def approved_by(self, fingerprints: Iterable[str]) -> bool:
+        """Whether one of ``fingerprints`` is this exposure's, or its full run's."""
+        return not {self.fingerprint, self.full_fingerprint}.isdisjoint(fingerprints)
 
     def covered_by_hosts(self, allowed: Iterable[str]) -> bool:
         """Whether ``--allow-host`` entries cover every destination (``host`` covers any port).
@@ -140,7 +145,8 @@ def exposure(experiment: Any, settings: Any = None, *, dry_run: bool = False) ->
     if relevant:
         canonical = orjson.dumps(relevant, option=orjson.OPT_SORT_KEYS)
         digest = hashlib.sha256(canonical).hexdigest()
-    return Exposure(destinations, tuple(uses), digest, tuple(r["id"] for r in relevant))
+    full = exposure(experiment, settings).fingerprint if dry_run else digest
+    return Exposure(destinations, tuple(uses), digest, full)
 
 
 def check(experiment: Any, settings: Any = None, *, dry_run: bool = False,
@@ -152,13 +158,10 @@ def check(experiment: Any, settings: Any = None, *, dry_run: bool = False,
     Shipped examples are always approved.
     """
     found = exposure(experiment, settings, dry_run=dry_run)
-    if found.is_empty():
+    if found.is_empty() or found.covered_by_hosts(allow_hosts):
         return None
-    known = set(approved) | shipped_fingerprints(settings)
-    if found.fingerprint in known or found.covered_by_hosts(allow_hosts):
+    if found.approved_by({*approved, *shipped_fingerprints(settings)}):
         return None
-    if dry_run and exposure(experiment, settings).fingerprint in known:
-        return None  # the full run was approved; a dry run sends less
     return found
 
 
