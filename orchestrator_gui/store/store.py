@@ -326,7 +326,7 @@ class Store:
         stmt = stmt.on_conflict_do_update(index_elements=["user_id", "fingerprint"], set_={
             "experiment_id": stmt.excluded.experiment_id, "source": stmt.excluded.source,
             "approved_at": stmt.excluded.approved_at})
-        with Session(self._writer) as session:
+        with writing(self.path, "keep the approval"), Session(self._writer) as session:
             session.exec(stmt)
             session.commit()
 
@@ -335,14 +335,15 @@ class Store:
         with Session(self._engine) as session:
             rows = session.exec(select(TrustRow).where(col(TrustRow.user_id) == self.user)
                                 .order_by(col(TrustRow.approved_at).desc())).all()
-        return [{"fingerprint": r.fingerprint, "experimentId": r.experiment_id,
-                 "source": r.source, "hosts": jsonio.loads_trusted(r.hosts),
-                 "references": jsonio.loads_trusted(r.references),
-                 "approvedAt": r.approved_at} for r in rows]
+        with self._stored_json():
+            return [{"fingerprint": r.fingerprint, "experimentId": r.experiment_id,
+                     "source": r.source, "hosts": jsonio.loads_trusted(r.hosts),
+                     "references": jsonio.loads_trusted(r.references),
+                     "approvedAt": r.approved_at} for r in rows]
 
     def revoke(self, prefix: str) -> int:
         """Forget approvals whose fingerprint starts with ``prefix`` (or of that experiment id)."""
-        with Session(self._writer) as session:
+        with writing(self.path, "forget the approval"), Session(self._writer) as session:
             result = session.exec(delete(TrustRow).where(
                 col(TrustRow.user_id) == self.user,
                 (col(TrustRow.fingerprint).startswith(prefix))

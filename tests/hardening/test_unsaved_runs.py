@@ -124,6 +124,10 @@ def test_every_other_write_on_a_full_disk_says_what_was_not_kept(
                             "(SELECT run_id FROM baselines)").fetchone()[0]
     starred = holder.execute("SELECT run_id FROM baselines").fetchone()[0]
     risk = resources.path("examples", "risk-assessment.json")
+    shared = tmp_path / "shared.json"
+    shared.write_text(json.dumps({"id": "shared", "name": "Shared", "steps": [
+        {"id": "hook", "type": "webhook", "name": "Hook",
+         "config": {"url": "https://hooks.example.net/in"}}]}), encoding="utf-8")
     cases = tmp_path / "cases.jsonl"
     cases.write_text('{"name": "calm", "input": {"riskScore": 0.1}}\n'
                      '{"name": "risky", "input": {"riskScore": 0.9}}\n', encoding="utf-8")
@@ -138,6 +142,7 @@ def test_every_other_write_on_a_full_disk_says_what_was_not_kept(
             ("test", str(risk), "--scenarios", str(cases), "--save-runs", "--no-save"):
                 "2 scenario run(s) finished but were NOT saved",
             ("replay", run_id): "but was NOT saved",
+            ("trust", str(shared)): "could not keep the approval",
         }
         for args, said in checks.items():
             done = cli(*args, db=db)
@@ -153,6 +158,7 @@ def test_every_other_write_on_a_full_disk_says_what_was_not_kept(
         assert store.get_baseline("data-transformation") == starred
         assert store.list_suite_runs("risk-assessment") == []
         assert len(store.list_runs(limit=100)) == 2
+        assert store.list_approvals() == []
 
 
 def test_the_cli_at_every_moment_of_a_disk_filling_up(disk: Disk, template: Path) -> None:
