@@ -19,7 +19,7 @@ command line) are. Cancel is not remembered.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,8 +64,8 @@ class ImportDecisions:
         entry["file"] = file
         self._write(data)
 
-    def answer(self, experiment_id: str, answer: str | None, hosts: list[str],
-               references: list[str] = ()) -> None:  # type: ignore[assignment]
+    def answer(self, experiment_id: str, answer: str | None, hosts: Sequence[str],
+               references: Sequence[str] = ()) -> None:
         data = self.load()
         entry = data.setdefault(experiment_id, {})
         entry.update(answer=answer, hosts=sorted(hosts), references=sorted(references),
