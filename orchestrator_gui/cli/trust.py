@@ -129,4 +129,5 @@ def _as_dict(found: trust.Exposure) -> dict[str, Any]:
                   for d in found.destinations],
         "references": [{"reference": r.text, "stepId": r.step_id, "where": r.where}
                        for r in found.references],
+        "unnamed": list(found.unnamed),
     }

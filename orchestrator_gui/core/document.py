@@ -1,4 +1,4 @@
-"""The experiment document (SPEC section 1): models, loading, dumping, JSON Schema.
+"""The experiment document (docs/format.md): models, loading, dumping, JSON Schema.
 
 Loading goes in three passes so that every problem is reported at once and
 nothing is half-loaded: parse the JSON safely (``jsonio``), validate the shape
@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from orchestrator_gui.core import jsonio, long_strings, lookalike, numbers
+from orchestrator_gui.core import jsonio, long_strings, lookalike, numbers, topology
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.paths import json_kind
 from orchestrator_gui.core.registry import StepRegistry, default_registry
@@ -318,6 +318,11 @@ def validate_document(
     if problems:
         raise ExperimentError(sorted(_dedupe(problems), key=_step_order), source=source)
     assert experiment is not None
+    index_of = {step.id: index for index, step in enumerate(experiment.steps)}
+    plan = topology.plan_steps(experiment.steps,
+                               label=lambda i: _step_label(index_of[i], {"id": i}))
+    if not plan.ok:  # unreachable while steps are a list of unique ids; kept for graphs
+        raise ExperimentError([f"steps: {p.message}" for p in plan.problems], source=source)
     for index, step in enumerate(experiment.steps):
         if index in configs:  # checked once: a 10 MB prompt is not validated twice
             experiment._configs[step.id] = (step.config, step.type, configs[index])

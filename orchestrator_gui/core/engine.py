@@ -1,7 +1,8 @@
-"""The runner (SPEC section 2): order, limits, time limits, cancellation, events.
+"""The runner (docs/format.md, "Runs"): order, limits, time limits, cancellation, events.
 
-A run is one asyncio task. Steps run in list order, each inside
-``asyncio.timeout`` set to the earlier of its own limit and the run's. Every
+A run is one asyncio task. Steps run in the order ``core/topology.py`` gives
+(today: list order). One watchdog timer per run (:class:`_Watchdog`) ends the
+step in flight at the earlier of its own limit and the run's. Every
 step's input and output is snapshotted as compact JSON bytes: that one
 serialisation is also the payload-size check, the record the store writes,
 and (decoded again) the next handler's private copy of its input, so that no
@@ -24,7 +25,7 @@ from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from orchestrator_gui.core import jsonio, known_secrets
+from orchestrator_gui.core import jsonio, known_secrets, topology
 from orchestrator_gui.core.context import RunInfo, StepContext, StepLogger
 from orchestrator_gui.core.document import Experiment, Source, Step, load_experiment
 from orchestrator_gui.core.errors import (
@@ -217,9 +218,10 @@ class Engine:
                 f"{self.limits.max_steps}"
             )
         registry = self.registry
+        ordered = topology.run_order(experiment.steps)
         plan = [
             (step, experiment.config_of(step, registry), registry.get(step.type).handler)
-            for step in experiment.steps
+            for step in ordered
         ]
         input_json = prepare_input(input, self.limits)
         result = RunResult(
@@ -229,7 +231,7 @@ class Engine:
             scenario=scenario,
             dry_run=dry_run,
             input_json=input_json,
-            steps=[StepResult(id=s.id, type=s.type, name=s.name) for s in experiment.steps],
+            steps=[StepResult(id=s.id, type=s.type, name=s.name) for s in ordered],
         )
         if replay is not None:
             result.replay_of = replay.run_id
@@ -329,7 +331,7 @@ class _Run:
         data_json = result.input_json
         assert data_json is not None
         final_status = "success"
-        last = len(experiment.steps) - 1
+        last = len(self.plan) - 1
         index = 0
         watchdog = _Watchdog(loop)
         try:
@@ -597,7 +599,7 @@ async def run_experiment(
     on_event: Listener | None = None,
     replay_of: dict[str, Any] | None = None,
 ) -> RunResult:
-    """Run an experiment to its end and return the result (SPEC section 6).
+    """Run an experiment to its end and return the result (docs/format.md, "Headless use").
 
     ``experiment`` is an :class:`Experiment` or anything ``load_experiment``
     takes; ``input`` a dict or JSON text (default ``{}``). Raises

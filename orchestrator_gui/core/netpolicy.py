@@ -322,6 +322,11 @@ def hosts_contacted(experiment: Any, settings: Any = None) -> list[str]:
     return sorted(found)
 
 
+def names_endpoint(config: dict[str, Any]) -> bool:
+    """Whether ``config`` names a model endpoint (configured or not) by ``endpoint``/``agentType``."""
+    return any(isinstance(config.get(key), str) and config.get(key) for key in _ENDPOINT_KEYS)
+
+
 def step_hosts(config: dict[str, Any], endpoints: Any) -> list[str]:
     """The hosts one step's config sends to, sorted.
 

@@ -53,7 +53,25 @@ class StepConfig(BaseModel):
 
 @dataclass(frozen=True)
 class StepType:
-    """One step type: what runs, what it accepts and how the palette shows it."""
+    """One step type: what runs, what it accepts, how the palette shows it, and its policy.
+
+    The policy is declared here, never inferred from the type's name elsewhere
+    (docs/plugins.md, "What a step type declares"):
+
+    - ``contacts_network``: the handler may send data off this machine. The
+      trust check (core/trust.py) lists any URL or model endpoint a step's
+      config names, whatever its type; a step of a type that declares this
+      and names none goes to a destination the document does not show, and
+      is asked about all the same.
+    - ``silent_when_dry``: in a dry run the handler sends nothing and reads
+      no secret (it records what it would have sent), so a dry run's
+      exposure leaves it out.
+    - ``id_prefix``: new steps of this type get ids ``<prefix>-1``,
+      ``<prefix>-2``…; default: the name with ``_`` written ``-``.
+
+    The defaults are the safe reading for a plugin that says nothing: it is
+    assumed to send in a dry run too.
+    """
 
     name: str
     handler: Handler
@@ -64,6 +82,9 @@ class StepType:
     color: str = "#7f8c8d"
     icon: str = "custom"
     builtin: bool = False
+    contacts_network: bool = False
+    silent_when_dry: bool = False
+    id_prefix: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -75,6 +96,13 @@ class StepType:
             raise RegistryError(f"step type {self.name!r}: handler is not callable")
         if not self.title:
             object.__setattr__(self, "title", self.name.replace("_", " ").title())
+        if not self.id_prefix:
+            object.__setattr__(self, "id_prefix", self.name.replace("_", "-"))
+        if len(self.id_prefix) > 40 or not self.id_prefix.replace("_", "").replace("-", "").isalnum():
+            raise RegistryError(
+                f"step type {self.name!r}: id_prefix {self.id_prefix[:50]!r} must be at most 40 "
+                "letters, digits, '_' or '-'"
+            )
 
     def parse_config(self, config: dict[str, Any]) -> Any:
         """Validate a document's ``config`` object; raises pydantic's ValidationError."""

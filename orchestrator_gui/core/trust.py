@@ -35,9 +35,8 @@ from typing import Any
 
 import orjson
 
-# Step types that send nothing and read no secret in a dry run (the webhook
-# records the request instead). Model calls read answers, so they go out.
-SILENT_WHEN_DRY = frozenset({"webhook"})
+from orchestrator_gui.core.registry import StepRegistry, default_registry
+
 _KINDS = ("env", "secret")
 _MAX_NAME = 128
 
@@ -66,6 +65,9 @@ class Exposure:
 
     destinations: tuple[Destination, ...] = ()
     references: tuple[ReferenceUse, ...] = ()
+    # Steps whose type contacts the network while their config names no host:
+    # "acme-1 (acme_notify)". Where they send is not known, so only an approval covers them.
+    unnamed: tuple[str, ...] = ()
     fingerprint: str = ""
     # A dry run's exposure is part of the full run's: approving the full run covers it.
     full_fingerprint: str = ""
@@ -80,7 +82,7 @@ class Exposure:
         return list(dict.fromkeys(r.text for r in self.references))
 
     def is_empty(self) -> bool:
-        return not self.destinations and not self.references
+        return not self.destinations and not self.references and not self.unnamed
 
     def approved_by(self, fingerprints: Iterable[str]) -> bool:
         """Whether one of ``fingerprints`` is this exposure's, or its full run's."""
@@ -94,7 +96,7 @@ class Exposure:
         """
         wanted = {a.strip().lower().strip("[]") for a in allowed if a.strip()}
         sent = {s for d in self.destinations for s in d.steps}
-        if any(r.step_id not in sent for r in self.references):
+        if self.unnamed or any(r.step_id not in sent for r in self.references):
             return False
         return all(d.host.lower().strip("[]") in wanted or _bare_host(d.host) in wanted
                    for d in self.destinations)
@@ -111,27 +113,39 @@ class Exposure:
             if ref.step_id not in sent:
                 lines.append(f"{ref.text} read by step {ref.step_id} ({ref.where}), "
                              "destination unknown")
+        lines += [f"step {step}: its type sends data to a destination the document does not name"
+                  for step in self.unnamed]
         return lines
 
 
-def exposure(experiment: Any, settings: Any = None, *, dry_run: bool = False) -> Exposure:
+def exposure(experiment: Any, settings: Any = None, *, dry_run: bool = False,
+             registry: StepRegistry | None = None) -> Exposure:
     """The exposure of ``experiment`` (an ``Experiment``); ``settings`` an ``AppSettings``.
 
-    With ``dry_run``, step types in :data:`SILENT_WHEN_DRY` are left out.
+    What a step's type declares (core/registry.py) counts: with ``dry_run``,
+    types that are ``silent_when_dry`` are left out; a step whose type
+    ``contacts_network`` and whose config names no host or endpoint is listed
+    in ``unnamed``.
     """
-    from orchestrator_gui.core.netpolicy import step_hosts
+    from orchestrator_gui.core.netpolicy import names_endpoint, step_hosts
 
+    registry = registry or default_registry()
     endpoints = getattr(settings, "endpoints", None) or {}
     by_host: dict[str, tuple[list[str], list[str]]] = {}
     uses: list[ReferenceUse] = []
+    unnamed: list[str] = []
     relevant: list[dict[str, Any]] = []
     for step in experiment.steps:
-        if dry_run and step.type in SILENT_WHEN_DRY:
+        kind = registry.get(step.type) if step.type in registry else None
+        if dry_run and kind is not None and kind.silent_when_dry:
             continue
         config = step.config if isinstance(step.config, dict) else {}
         hosts = step_hosts(config, endpoints)
         refs = [ReferenceUse(text, step.id, where) for where, text in _references(config)]
-        if not hosts and not refs:
+        if not hosts and kind is not None and kind.contacts_network \
+                and not names_endpoint(config):
+            unnamed.append(f"{step.id} ({step.type})")
+        elif not hosts and not refs:
             continue
         uses.extend(refs)
         relevant.append({"id": step.id, "type": step.type, "config": config})
@@ -145,19 +159,20 @@ def exposure(experiment: Any, settings: Any = None, *, dry_run: bool = False) ->
     if relevant:
         canonical = orjson.dumps(relevant, option=orjson.OPT_SORT_KEYS)
         digest = hashlib.sha256(canonical).hexdigest()
-    full = exposure(experiment, settings).fingerprint if dry_run else digest
-    return Exposure(destinations, tuple(uses), digest, full)
+    full = exposure(experiment, settings, registry=registry).fingerprint if dry_run else digest
+    return Exposure(destinations, tuple(uses), tuple(unnamed), digest, full)
 
 
 def check(experiment: Any, settings: Any = None, *, dry_run: bool = False,
-          approved: Iterable[str] = (), allow_hosts: Iterable[str] = ()) -> Exposure | None:
+          approved: Iterable[str] = (), allow_hosts: Iterable[str] = (),
+          registry: StepRegistry | None = None) -> Exposure | None:
     """``None`` when the run may go ahead; else the exposure still needing the user's consent.
 
     For Python callers that run documents they did not write: ``approved`` holds
     fingerprints the user agreed to, ``allow_hosts`` the hosts they named.
     Shipped examples are always approved.
     """
-    found = exposure(experiment, settings, dry_run=dry_run)
+    found = exposure(experiment, settings, dry_run=dry_run, registry=registry)
     if found.is_empty() or found.covered_by_hosts(allow_hosts):
         return None
     if found.approved_by({*approved, *shipped_fingerprints(settings)}):

@@ -115,7 +115,7 @@ class HostsDialog(QDialog):
         self.secrets.setAccessibleName("Values this experiment reads from this computer")
         self.secrets.setWordWrap(True)
         self.secrets.setTextFormat(Qt.TextFormat.PlainText)
-        self.secrets.setVisible(bool(exposure and exposure.references))
+        self.secrets.setVisible(bool(exposure and (exposure.references or exposure.unnamed)))
         policy = QLabel(self._policy_text(), self)
         policy.setObjectName("hostsPolicy")
         policy.setWordWrap(True)
@@ -150,9 +150,14 @@ class HostsDialog(QDialog):
 
     @staticmethod
     def _secrets_text(exposure: Exposure | None) -> str:
-        """Each ``${env:}``/``${secret:}`` the run reads, and where its value goes."""
-        if exposure is None or not exposure.references:
+        """Each ``${env:}``/``${secret:}`` the run reads, and where its value goes; then each
+        step sending to a destination the document does not name."""
+        if exposure is None:
             return ""
+        unnamed = [f"  step {step} sends data to a destination the document does not name"
+                   for step in exposure.unnamed]
+        if not exposure.references:
+            return "\n".join(["Its step types also send data elsewhere:", *unnamed]) if unnamed else ""
         goes: dict[str, list[str]] = {}
         for d in exposure.destinations:
             for text in d.references:
@@ -161,7 +166,7 @@ class HostsDialog(QDialog):
         for ref in exposure.references:
             where = ", ".join(goes.get(ref.text, [])) or "a destination it does not name"
             lines.append(f"  {ref.text} (step {ref.step_id}, {ref.where}) → {where}")
-        return "\n".join(dict.fromkeys(lines))
+        return "\n".join(dict.fromkeys(lines + unnamed))
 
     def _policy_text(self) -> str:
         if self.network.policy == "any":

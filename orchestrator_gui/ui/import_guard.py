@@ -121,7 +121,7 @@ class ImportGuard(QObject):
         dry = bool(request.get("dry_run"))
         found = exposure(experiment, settings, dry_run=dry)
         new = [h for h in found.hosts if h not in entry.get("hosts", [])]
-        new += [r for r in found.names if r not in entry.get("references", [])]
+        new += [r for r in (*found.names, *found.unnamed) if r not in entry.get("references", [])]
         if not new:
             if entry.get("answer") == "dry-run" and not dry:
                 self.window.message_bar.show_message(
@@ -159,7 +159,7 @@ class ImportGuard(QObject):
             if answer == "cancel":
                 self.window.message_bar.show_message("Run cancelled; nothing was sent.", "info")
                 return
-            self.decisions.answer(experiment.id, answer, all_hosts, full.names)
+            self.decisions.answer(experiment.id, answer, all_hosts, [*full.names, *full.unnamed])
             rerun({**request, "dry_run": True} if answer == "dry-run" else request)
 
         dialog.answered.connect(answered)

@@ -67,6 +67,25 @@ def test_the_palette_lists_every_registered_type_custom_ones_included(qtbot: QtB
     window.canvas.undo_stack.setClean()
 
 
+def test_new_steps_take_their_id_prefix_from_their_type(qtbot: QtBot) -> None:
+    from orchestrator_gui.core.registry import StepRegistry, StepType
+
+    async def handler(step: object, ctx: object) -> dict[str, object]:
+        return {}
+
+    registry = StepRegistry()
+    for step_type in default_registry():
+        registry.register(step_type)
+    registry.register(StepType("acme_sentiment_score", handler, id_prefix="mood"))
+    window = MainWindow(registry=registry)
+    qtbot.addWidget(window)
+    ids = [window.canvas.add_step(name).step_id()
+           for name in ("acme_sentiment_score", "acme_sentiment_score", "compliance_check")]
+    window.canvas.undo_stack.setClean()
+    assert ids[:2] == ["mood-1", "mood-2"]
+    assert ids[2].startswith("compliance-")
+
+
 def test_dragging_a_step_from_the_palette_creates_a_node_where_it_is_dropped(
     window: MainWindow,
 ) -> None:

@@ -7,9 +7,11 @@ saw), the user's answers remembered in the test's config folder.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
 from orchestrator_gui import resources
@@ -209,3 +211,31 @@ def test_the_question_names_each_variable_and_a_new_one_asks_again(
     again.cancel_button.click()
     qtbot.waitUntil(lambda: window.import_guard.dialog is None)
     assert len(http_server.requests) == 1
+
+
+@pytest.fixture
+def notify_type() -> Iterator[str]:
+    """A plugin-like type that contacts the network at a place its config does not name."""
+    from orchestrator_gui.core.registry import StepType, default_registry
+
+    async def notify(step: Any, ctx: Any) -> dict[str, Any]:
+        return dict(ctx.input)
+
+    default_registry().register(StepType("acme_notify", notify, contacts_network=True))
+    yield "acme_notify"
+    default_registry().unregister("acme_notify")
+
+
+def test_a_plugin_type_that_contacts_the_network_is_asked_about_like_a_webhook(
+        notify_type: str, window: MainWindow, qtbot: Any, qloop: Any, tmp_path: Path) -> None:
+    doc = {"id": "imported-notify", "name": "Imported notify", "steps": [
+        {"id": "in", "type": "input", "name": "In", "config": {}},
+        {"id": "tell", "type": notify_type, "name": "Tell", "config": {"channel": "#ops"}}]}
+    import_doc(window, tmp_path, doc)
+    assert run(window) is None  # held: nothing runs before the answer
+    dialog = asked(window)
+    assert "step tell (acme_notify) sends data to a destination the document does not name" \
+        in dialog.secrets.text()
+    dialog.run_button.click()
+    assert finish(window, qtbot).status == "success"
+    assert run(window) is not None and window.import_guard.dialog is None  # remembered

@@ -10,7 +10,7 @@ from orchestrator_gui.core.registry import StepRegistry
 
 
 def register_builtin_steps(registry: StepRegistry) -> None:
-    """Register the seven built-in step types in ``registry``."""
+    """Register the eight built-in step types in ``registry``."""
     from orchestrator_gui.core.steps import (
         ai_decision,
         compliance,

@@ -195,4 +195,5 @@ STEP_TYPE = StepType(
     color="#8b5cf6",
     icon="ai",
     builtin=True,
+    id_prefix="ai",
 )

@@ -183,4 +183,5 @@ STEP_TYPE = StepType(
     color="#ef4444",
     icon="shield",
     builtin=True,
+    id_prefix="compliance",
 )

@@ -97,4 +97,5 @@ STEP_TYPE = StepType(
     color="#a855f7",
     icon="ai",
     builtin=True,
+    contacts_network=True,
 )

@@ -375,4 +375,6 @@ STEP_TYPE = StepType(
     color="#0ea5e9",
     icon="webhook",
     builtin=True,
+    contacts_network=True,
+    silent_when_dry=True,
 )

@@ -1,24 +1,23 @@
 """Document <-> graph, both ways, in one place.
 
-The document is the source of truth (DESIGN.md): opening builds a chain of
-nodes from it, exporting reads the chain back into a document. Everything the
-canvas does not edit travels alongside untouched: the document's own keys
-(``id``, ``name``, ``settings``, unknown keys) in ``base``, each step's unknown
-keys in its node's ``step_extra``. ``ui.positions`` is the only thing the
+The document is the source of truth (docs/architecture.md, "The canvas"):
+opening builds a chain of nodes from it, exporting reads the chain back into a
+document. Everything the canvas does not edit travels alongside untouched: the
+document's own keys (``id``, ``name``, ``settings``, unknown keys) in ``base``,
+each step's unknown keys in its node's ``step_extra``. ``ui.positions`` is the only thing the
 canvas writes besides the steps.
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
 from collections.abc import Callable
 from typing import Any
 
 from NodeGraphQt import NodeGraph
 
 from orchestrator_gui.core.document import Experiment
-from orchestrator_gui.ui.canvas.chain import ChainReport, check_chain
+from orchestrator_gui.core.topology import Plan, document_edges, plan_graph
 from orchestrator_gui.ui.canvas.layout import chain_positions
 from orchestrator_gui.ui.canvas.nodes import StepNode
 
@@ -28,7 +27,7 @@ KNOWN_STEP_KEYS = ("id", "type", "name", "config", "timeoutSeconds")
 class ChainError(ValueError):
     """The canvas is not one chain; ``report`` names the nodes at fault."""
 
-    def __init__(self, report: ChainReport) -> None:
+    def __init__(self, report: Plan) -> None:
         self.report = report
         super().__init__(report.summary())
 
@@ -62,8 +61,10 @@ def build_graph(
         node.NODE_NAME = step.name
         node.refresh_subtitle()
         nodes.append(node)
-    for left, right in itertools.pairwise(nodes):
-        left.output(0).connect_to(right.input(0), push_undo=False, emit_signal=False)
+    by_step = {node.step_id(): node for node in nodes}
+    for left, right in document_edges([step.id for step in experiment.steps]):
+        by_step[left].output(0).connect_to(by_step[right].input(0), push_undo=False,
+                                           emit_signal=False)
     graph.clear_undo_stack()
     return nodes
 
@@ -79,7 +80,7 @@ def node_label(node: StepNode) -> str:
     return f"'{node.name()}' ({node.step_id()})"
 
 
-def check_graph(graph: NodeGraph) -> tuple[ChainReport, dict[str, StepNode]]:
+def check_graph(graph: NodeGraph) -> tuple[Plan, dict[str, StepNode]]:
     """Check the graph is one chain; returns the report and nodes by NodeGraphQt id."""
     nodes = step_nodes(graph)
     by_id = {n.id: n for n in nodes}
@@ -90,7 +91,7 @@ def check_graph(graph: NodeGraph) -> tuple[ChainReport, dict[str, StepNode]]:
         for target in port.connected_ports()
     ]
     label: Callable[[str], str] = lambda node_id: node_label(by_id[node_id])  # noqa: E731
-    return check_chain([n.id for n in nodes], edges, label), by_id
+    return plan_graph([n.id for n in nodes], edges, label), by_id
 
 
 def graph_to_document(graph: NodeGraph, base: dict[str, Any]) -> dict[str, Any]:

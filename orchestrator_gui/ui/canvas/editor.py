@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.registry import StepRegistry, default_registry
+from orchestrator_gui.core.topology import Plan
 from orchestrator_gui.ui.canvas import convert
-from orchestrator_gui.ui.canvas.chain import ChainReport
 from orchestrator_gui.ui.canvas.layout import chain_positions
 from orchestrator_gui.ui.canvas.nodes import StepNode, build_node_classes
 
@@ -33,12 +33,6 @@ def step_mime(type_name: str) -> QMimeData:
     data.setData(STEP_MIME, type_name.encode("utf-8"))
     data.setText(STEP_TEXT_PREFIX + type_name)
     return data
-
-
-def id_prefix(type_name: str) -> str:
-    return {"ai_decision": "ai", "compliance_check": "compliance"}.get(
-        type_name, type_name.replace("_", "-")
-    )
 
 
 class Canvas(QObject):
@@ -103,7 +97,7 @@ class Canvas(QObject):
 
     def fresh_step_id(self, type_name: str, taken: set[str] | None = None) -> str:
         taken = self.step_ids() if taken is None else taken
-        prefix = id_prefix(type_name)
+        prefix = self.registry.get(type_name).id_prefix
         number = 1
         while f"{prefix}-{number}" in taken:
             number += 1
@@ -123,7 +117,7 @@ class Canvas(QObject):
         self._emit_selection()
         self.changed.emit()
 
-    def check(self) -> ChainReport:
+    def check(self) -> Plan:
         return convert.check_graph(self.graph)[0]
 
     def to_document(self) -> dict[str, Any]:
@@ -132,7 +126,7 @@ class Canvas(QObject):
         self.mark_faults(report, by_id)
         return convert.graph_to_document(self.graph, self.base)
 
-    def mark_faults(self, report: ChainReport, by_id: dict[str, StepNode]) -> None:
+    def mark_faults(self, report: Plan, by_id: dict[str, StepNode]) -> None:
         self.clear_marks()
         for problem in report.problems:
             for node_id in problem.node_ids:
