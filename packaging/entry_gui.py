@@ -9,7 +9,7 @@ test does this offscreen): the real ``main()`` runs with its qasync loop, and
 once the main window is up a timer prints one ``smoke-test ok`` line saying
 what it shows, then closes it, which ends the program with exit status 0.
 When the value ends in ``.png`` the window is also saved there as a picture.
-It uses the app's promise to reuse a QApplication that already exists (SPEC 7),
+It uses the app's promise to reuse a QApplication that already exists (docs/format.md),
 so the app itself needs no test-only code.
 """
 
@@ -20,7 +20,7 @@ import sys
 
 from orchestrator_gui.ui.app import main
 
-# The object names SPEC 7 promises to UI automation; the self-check reports any missing.
+# The object names docs/format.md promises to UI automation; the self-check reports any missing.
 CONTRACT = ("canvas", "palette", "properties", "simulator", "runButton", "history", "inspector", "logPanel")
 
 

@@ -19,7 +19,7 @@ def path(*parts: str) -> Path:
 
 
 def presets() -> list[tuple[str, dict[str, Any]]]:
-    """The built-in scenario presets (SPEC section 4) as ``(name, input)`` pairs, read anew.
+    """The built-in scenario presets (docs/format.md) as ``(name, input)`` pairs, read anew.
 
     Here rather than in the store so that the app's simulator offers them before the
     store is opened (docs/benchmarks.md, start-up); the store lists them first too.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_headless_modules_load_no_qt() -> None:
@@ -41,3 +43,45 @@ def test_the_first_window_is_painted_without_the_database_layer_the_network_stac
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
+
+
+# --- the repository stands alone: its docs are the reference ------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+_OUTSIDE = re.compile(r"\b(?:" + "SP" + "EC|" + "DES" + r"IGN\.md)\b")
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _sources() -> list[Path]:
+    files = [ROOT / "README.md", ROOT / "pyproject.toml", *sorted((ROOT / "docs").glob("*.md"))]
+    for folder in ("orchestrator_gui", "tests", "bench", "packaging"):
+        files += sorted(p for p in (ROOT / folder).rglob("*")
+                        if p.suffix in (".py", ".md", ".json", ".toml", ".spec") and p.is_file())
+    return files
+
+
+def _slug(heading: str) -> str:
+    """A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces as '-'."""
+    text = heading.strip().lower().replace("`", "")
+    return "".join(c for c in text if c.isalnum() or c in " -_").replace(" ", "-")
+
+
+def _anchors(path: Path) -> set[str]:
+    text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return {_slug(m.group(1)) for m in re.finditer(r"^#+\s+(.*)$", text, flags=re.M)}
+
+
+def test_every_link_between_the_docs_leads_somewhere() -> None:
+    broken = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+        for target in _LINK.findall(text):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            file, _, anchor = target.partition("#")
+            resolved = (page.parent / file).resolve() if file else page
+            if not resolved.exists():
+                broken.append(f"{page.name}: {target} (no such file)")
+            elif anchor and resolved.suffix == ".md" and anchor not in _anchors(resolved):
+                broken.append(f"{page.name}: {target} (no such heading)")
+    assert broken == []

@@ -1,4 +1,4 @@
-"""``orchestrator``: the command line (SPEC section 6). No Qt is imported here.
+"""``orchestrator``: the command line (docs/cli.md). No Qt is imported here.
 
 ``main(argv)`` returns the exit code: 0 run success or filtered, 1 the run
 ended otherwise, 2 invalid document, input or usage (reasons on stderr), 3 done

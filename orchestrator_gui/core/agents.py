@@ -115,7 +115,7 @@ class AgentRegistry:
 
 
 def confidence_of(score: float, threshold: float) -> float:
-    """|score - threshold| / max(threshold, 1 - threshold), capped at 1 (SPEC section 3)."""
+    """|score - threshold| / max(threshold, 1 - threshold), capped at 1 (docs/decision-and-compliance.md)."""
     return min(1.0, abs(score - threshold) / max(threshold, 1.0 - threshold))
 
 

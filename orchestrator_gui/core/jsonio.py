@@ -11,8 +11,8 @@ indentation never decides whether something is accepted. Text far over the
 limit is refused before it is parsed: over :func:`raw_ceiling` from its
 length alone, else when even its non-white-space bytes are too many.
 
-Serialisation goes through orjson: compact UTF-8, the form in which SPEC
-measures the 10 MB payload limit, and ~30x faster than ``copy.deepcopy`` for
+Serialisation goes through orjson: compact UTF-8, the form in which the 10 MB
+payload limit is measured (docs/format.md), and ~30x faster than ``copy.deepcopy`` for
 the snapshots the engine keeps of every step's input and output.
 """
 
@@ -100,7 +100,7 @@ def loads_trusted(data: bytes | str) -> Any:
 
 
 def human_size(n: int) -> str:
-    """``10485761`` -> ``"10.0 MB (10485761 bytes)"``; MB here is MiB, as in SPEC."""
+    """``10485761`` -> ``"10.0 MB (10485761 bytes)"``; MB here is MiB, as in docs/format.md."""
     return f"{n / MIB:.1f} MB ({n} bytes)"
 
 

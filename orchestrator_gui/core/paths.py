@@ -114,7 +114,7 @@ def json_kind(value: Any) -> str:
 
 
 def is_number(value: Any) -> bool:
-    """True for ints and floats; booleans are never numbers (SPEC section 3)."""
+    """True for ints and floats; booleans are never numbers (docs/format.md)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

@@ -124,7 +124,7 @@ class RunResult:
         raise KeyError(step_id)
 
     def to_record(self) -> dict[str, Any]:
-        """The run record of SPEC section 6, as plain data."""
+        """The run record (docs/format.md, "The run record"), as plain data."""
         return {
             "runId": self.run_id,
             "experimentId": self.experiment_id,

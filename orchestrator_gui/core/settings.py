@@ -40,7 +40,7 @@ class _Section(BaseModel):
 
 
 class LimitSettings(_Section):
-    """The app's limits (SPEC section 2). Each is both the default and the maximum."""
+    """The app's limits (docs/format.md, "Limits"). Each is both the default and the maximum."""
 
     step_timeout_seconds: float = Field(default=30.0, gt=0)
     run_timeout_seconds: float = Field(default=60.0, gt=0)

@@ -45,7 +45,7 @@ class RunSummary(NamedTuple):
 
 @dataclass(frozen=True)
 class Preset:
-    """A named run input. The three SPEC presets are ``builtin``; users save their own."""
+    """A named run input. The three presets of docs/format.md are ``builtin``; users save their own."""
 
     name: str
     input: dict[str, Any] = field(default_factory=dict)

@@ -120,7 +120,7 @@ def step_record(row: Any) -> dict[str, Any]:
 
 
 def run_record(row: Any, steps: list[Any]) -> dict[str, Any]:
-    """The run record of SPEC section 6 (as ``RunResult.to_record``) plus ``experiment``."""
+    """The run record (docs/format.md, as ``RunResult.to_record``) plus ``experiment``."""
     return {
         "runId": row.run_id,
         "experimentId": row.experiment_id,

@@ -43,7 +43,7 @@ def _builtin_presets() -> tuple[Preset, ...]:
 
 
 def builtin_presets() -> list[Preset]:
-    """The three SPEC presets (fresh copies of their inputs)."""
+    """The three built-in presets of docs/format.md (fresh copies of their inputs)."""
     return [Preset(p.name, jsonio.loads_trusted(jsonio.dumps(p.input)), True)
             for p in _builtin_presets()]
 

@@ -3,7 +3,7 @@
 This class (with :class:`~orchestrator_gui.store.runs.RunLog` for runs) is
 the only code that touches SQL; the GUI and the CLI see documents, run
 records and small summaries. See docs/storage.md for the tables, the schema
-version and the choices made where SPEC is silent.
+version and the choices made beyond docs/format.md.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The experiment document (SPEC section 1): every rule, every problem at once, round trips."""
+"""The experiment document (docs/format.md): every rule, every problem at once, round trips."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The engine, SPEC section 2: order, data flow, statuses, limits, logs, events."""
+"""The engine, docs/format.md "Runs": order, data flow, statuses, limits, logs, events."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``data_mapping`` through the real engine: paths in, nested objects out (SPEC 3)."""
+"""``data_mapping`` through the real engine: paths in, nested objects out (docs/steps.md)."""
 
 from __future__ import annotations
 

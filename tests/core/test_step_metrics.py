@@ -1,4 +1,4 @@
-"""``metrics`` through the real engine: the run's identity, durations so far, numbers (SPEC 3)."""
+"""``metrics`` through the real engine: the run's identity, durations so far, numbers (docs/steps.md)."""
 
 from __future__ import annotations
 

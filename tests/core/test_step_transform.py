@@ -1,4 +1,4 @@
-"""``transform`` through the real engine: renames, the filter gate, thresholds (SPEC 3)."""
+"""``transform`` through the real engine: renames, the filter gate, thresholds (docs/steps.md)."""
 
 from __future__ import annotations
 

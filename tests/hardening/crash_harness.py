@@ -1,7 +1,7 @@
 """Crash harness: SIGKILL a process running pipelines at random moments, then check the database.
 
-Why: SPEC section 5 promises that each step's record is committed when the
-step ends, so a crash loses at most the step in flight, and that runs left
+Why: docs/format.md ("Storage in one paragraph") promises that each step's
+record is committed when the step ends, so a crash loses at most the step in flight, and that runs left
 ``running`` come back ``interrupted``. Only a real kill of a real process
 shows that. Each round starts a child that runs experiments one after another
 (plus a second one alongside, so kills also land between two writers) against

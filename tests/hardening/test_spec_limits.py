@@ -1,4 +1,4 @@
-"""The SPEC's limits, exactly at the edge: 10 concurrent runs, 1,000 stored runs, 50 steps."""
+"""The limits of docs/format.md, exactly at the edge: 10 concurrent runs, 1,000 stored runs, 50 steps."""
 
 from __future__ import annotations
 

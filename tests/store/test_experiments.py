@@ -68,7 +68,7 @@ def test_presets_builtin_and_saved(store: Store) -> None:
     assert "Edge" not in _presets(store)
 
 
-# Each example with each preset: the status and the key facts a user would look at (SPEC 3).
+# Each example with each preset: the status and the key facts a user would look at (docs/steps.md).
 @pytest.mark.parametrize("preset", ["Happy Path", "High Risk", "GDPR Sensitive"])
 @pytest.mark.parametrize("example_id", sorted(EXAMPLE_IDS))
 async def test_every_example_runs_as_shipped(store: Store, example_id: str, preset: str) -> None:

@@ -118,7 +118,7 @@ class Window(QMainWindow):
 
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """The app's qasync loop running inside pytest-qt's event processing (DESIGN.md)."""
+    """The app's qasync loop inside pytest-qt's event processing (docs/architecture.md, "Stack traps")."""
     loop = WindowEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
     yield loop

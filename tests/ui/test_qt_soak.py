@@ -1,6 +1,6 @@
 """Qt soak (issue 7 item 7): the PySide6 ``None`` refcount trap stays shut.
 
-Why this test exists (DESIGN.md, measured): PySide6 6.12.0 on CPython 3.11
+Why this test exists (docs/architecture.md, "Stack traps"): PySide6 6.12.0 on CPython 3.11
 drops ``None``'s reference count by one on every Qt setter that returns
 nothing. ``None`` is an ordinary object before Python 3.12, so after ~15-20k
 such calls its count reaches zero and the interpreter dies with ``Fatal

@@ -10,7 +10,7 @@ run of local-part characters starts (a look-behind), so a long run without
 maximal digit runs of the tokenizer below, with at most 3 separators between
 two digits, judged in Python afterwards.
 
-Phone numbers (SPEC: 7 to 15 digits, optionally after ``+``, only spaces,
+Phone numbers (docs/decision-and-compliance.md: 7 to 15 digits, optionally after ``+``, only spaces,
 dots, dashes or parentheses between them). To keep false positives down, a
 candidate is *not* a phone number when:
 

@@ -6,7 +6,7 @@ Where ``transform`` renames top-level keys, this step reshapes: ``mappings``
 dotted path) and writes the value at ``target``, where a dotted target builds
 nested objects (``contact.email`` -> ``{"contact": {"email": ...}}``).
 
-Choices made where SPEC is silent:
+Choices made beyond docs/steps.md:
 
 - Every source is read from the step's input as received, before anything is
   written, so the order of ``mappings`` never changes what is read; targets

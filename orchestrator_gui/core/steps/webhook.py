@@ -1,7 +1,7 @@
-"""``webhook``: send the step input to an HTTP endpoint and record the answer (SPEC section 3).
+"""``webhook``: send the step input to an HTTP endpoint and record the answer (docs/steps.md).
 
 The one built-in step that talks to the outside world, so it is where time
-limits, retries and credentials meet. Choices beyond the SPEC, written down:
+limits, retries and credentials meet. Choices beyond docs/steps.md, written down:
 
 - Every attempt is bounded by the webhook's ``timeoutSeconds`` (the whole
   attempt, not just one socket read) unless the step's own remaining time is
