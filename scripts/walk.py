@@ -136,12 +136,30 @@ class Walk:
         place = viewer.viewport().mapToGlobal(local)
         return place.x(), place.y()
 
+    def positions(self) -> dict[str, tuple[float, float]]:
+        return {n.step_id(): tuple(n.pos()) for n in self.window.canvas.nodes()}
+
+    async def click_step(self, step_id: str) -> None:
+        """Click a step as a person does; a click that moved a step is a failed check."""
+        before = self.positions()
+        self.x.click_at(*self.node_point(step_id))
+        await self.settle()
+        moved = {k: (before[k], v) for k, v in self.positions().items()
+                 if k in before and v != before[k]}
+        if moved:
+            self.report.add(f"clicking {step_id} leaves the steps where they are", False, str(moved))
+
     def runs(self) -> list[dict[str, Any]]:
         if not self.db.exists():
             return []
         with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=5) as con:
             rows = con.execute("SELECT run_id, status, dry_run FROM runs ORDER BY started_at")
             return [{"id": r[0], "status": r[1], "dryRun": bool(r[2])} for r in rows]
+
+    def ended_after(self, count: int) -> bool:
+        """A run beyond the first ``count`` has been recorded and has ended."""
+        runs = self.runs()
+        return len(runs) > count and runs[-1]["status"] not in ("queued", "running")
 
     async def until(self, condition: Callable[[], Any], seconds: float = 10.0) -> Any:
         """Let the app work until ``condition()`` holds; its last value either way."""
@@ -202,11 +220,9 @@ class Walk:
 
     async def run_with_f5(self) -> None:
         before = len(self.runs())
-        self.x.click_at(*self.node_point(self.step_ids()[0]))
-        await self.settle()
+        await self.click_step(self.step_ids()[0])
         self.x.key("F5")
-        runs = await self.until(lambda: len(self.runs()) > before and self.runs()[-1]["status"]
-                                not in ("queued", "running"), 20)
+        runs = await self.until(lambda: self.ended_after(before), 20)
         last = self.runs()[-1] if runs else None
         self.report.add("F5 on the canvas runs the experiment",
                         last is not None and last["status"] == "success", str(last))
@@ -217,11 +233,9 @@ class Walk:
 
         ids = self.step_ids()
         target = ids[min(2, len(ids) - 1)]
-        self.x.click_at(*self.node_point(target))
+        await self.click_step(target)
         title = self.find(QLabel, "inspectorTitle")
-        shown = await self.until(lambda: target in title.text() or
-                                 self.window.canvas.selected() and
-                                 self.window.canvas.selected()[0].step_id() == target, 5)
+        shown = await self.until(lambda: target in title.text(), 5)
         summary = self.find(QLabel, "inspectorSummary").text()
         self.report.add("clicking a step shows what it received and produced",
                         bool(shown) and "has not run" not in summary,
@@ -231,8 +245,7 @@ class Walk:
     async def undo_redo_with_keys(self) -> None:
         ids = self.step_ids()
         victim = ids[-1]
-        self.x.click_at(*self.node_point(victim))
-        await self.settle()
+        await self.click_step(victim)
         self.x.key("Delete")
         gone = await self.until(lambda: victim not in self.step_ids(), 3)
         self.report.add("Delete removes the selected step", bool(gone))
@@ -249,8 +262,7 @@ class Walk:
     async def copy_paste_keeps_one_chain(self) -> None:
         ids = self.step_ids()
         source = ids[1]
-        self.x.click_at(*self.node_point(source))
-        await self.settle()
+        await self.click_step(source)
         self.x.key("ctrl+c")
         await self.settle()
         self.x.key("ctrl+v")
@@ -278,13 +290,12 @@ class Walk:
         for wanted in (True, False):
             if dry_box.isChecked() != wanted:
                 self.x.click(dry_box, 10)
-                await self.until(lambda: dry_box.isChecked() == wanted, 3)
+                await self.until(lambda w=wanted: dry_box.isChecked() == w, 3)
             before = len(self.runs())
             self.x.click(history.viewport(), 40, 12)  # the newest run, first row
             await self.until(again.isEnabled, 3)
             self.x.click(again)
-            await self.until(lambda: len(self.runs()) > before and self.runs()[-1]["status"]
-                             not in ("queued", "running"), 20)
+            await self.until(lambda n=before: self.ended_after(n), 20)
             runs = self.runs()
             last = runs[-1] if len(runs) > before else None
             self.report.add(f"Run again with the Dry run box {'ticked' if wanted else 'clear'} "
