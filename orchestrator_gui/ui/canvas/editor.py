@@ -13,7 +13,7 @@ from typing import Any
 
 from NodeGraphQt import NodeGraph
 from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from orchestrator_gui.core.document import Experiment
@@ -62,6 +62,11 @@ class Canvas(QObject):
         self.widget: QWidget = self.graph.widget
         self.view: QWidget = self.graph.viewer()
         self.view.setObjectName("canvas")
+        # The viewer makes its own Undo/Redo actions (for its context menu) with the same
+        # Ctrl+Z / Ctrl+Shift+Z as the window's: two actions on one key, and Qt runs neither.
+        for own in self.graph.viewer().findChildren(QAction):
+            if own.shortcuts() and own.text() in ("&Undo", "&Redo"):
+                own.setShortcuts([])
         # NodeGraphQt repaints the bounding rect of all changes; while a run goes that
         # spans the glowing node, the data dots on a (long) edge and the last badge, so
         # the worst repaints are the big ones. Qt's default paints just what changed
