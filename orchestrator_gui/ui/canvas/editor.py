@@ -147,6 +147,16 @@ class Canvas(QObject):
                 node.item.set_fault(f"{previous}\n{problem.message}" if previous else problem.message)
                 self._marked.append(node)
 
+    def mark_steps(self, reasons: dict[str, str]) -> None:
+        """Outline the steps named (by step id) in red, the reason on hover, beside any
+        chain marks already made."""
+        for node in self.nodes():
+            reason = reasons.get(node.step_id())
+            if reason:
+                previous = node.item.fault
+                node.item.set_fault(f"{previous}\n{reason}" if previous else reason)
+                self._marked.append(node)
+
     def clear_marks(self) -> None:
         for node in self._marked:
             if node.graph is not None:
