@@ -395,3 +395,18 @@ def test_the_edit_menu_names_an_edit_as_a_person_would(window: MainWindow) -> No
     undo = window.actions_by_name["actionUndo"]
     assert undo.text() == "&Undo change settings of Clean up"
     assert "step_config" not in undo.text() and "Transform:" not in undo.text()
+
+
+def test_zoom_to_fit_shows_every_step_even_with_one_selected(
+        window: MainWindow, qtbot: QtBot) -> None:
+    canvas = window.canvas
+    viewer = canvas.graph.viewer()
+    first = canvas.nodes()[0]
+    canvas.select([first])
+    canvas.fit(selection_only=True)  # Shift+F: just the one
+    canvas.view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F)
+    qtbot.wait(50)
+    seen = viewer.mapToScene(viewer.viewport().rect()).boundingRect()
+    assert all(seen.contains(n.view.sceneBoundingRect()) for n in canvas.nodes())
+    assert canvas.selected() == [first]  # fitting is not selecting

@@ -290,10 +290,12 @@ class Canvas(QObject):
         self.graph.end_undo()
         self.fit()
 
-    def fit(self) -> None:
-        """Frame every step (or the selection), never magnifying past 100 %."""
+    def fit(self, *, selection_only: bool = False) -> None:
+        """Frame every step (Zoom to fit), or the selected ones (Zoom to selection), never
+        magnifying past 100 %."""
         viewer = self.graph.viewer()
-        items = [n.view for n in (self.selected() or self.nodes())]
+        chosen = self.selected() if selection_only else []
+        items = [n.view for n in (chosen or self.nodes())]
         if not items:
             viewer.reset_zoom()
             return
