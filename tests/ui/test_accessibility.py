@@ -1,7 +1,7 @@
 """What a screen reader (or an automation tool) reads from the run panels, through Qt's
+accessibility interface: the log's lines, the history's rows, the inspector's tree."""
 
 # ruff: noqa: F811  (pytest fixtures imported from support modules are redefined as arguments)
-accessibility interface: the log's lines, the history's rows, the inspector's tree."""
 
 from __future__ import annotations
 
