@@ -18,19 +18,13 @@ from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
 from orchestrator_gui.ui import files
 from orchestrator_gui.ui.canvas.convert import ChainError
+from orchestrator_gui.ui.problems import problems_text
 
 if TYPE_CHECKING:
     from orchestrator_gui.store import Store
     from orchestrator_gui.ui.main_window import MainWindow
 
 JSON_FILTER = "Experiment JSON (*.json);;All files (*)"
-MAX_LISTED = 8
-
-
-def problems_text(problems: list[str]) -> str:
-    shown = "\n".join(f"• {p}" for p in problems[:MAX_LISTED])
-    more = len(problems) - MAX_LISTED
-    return shown + (f"\n… and {more} more" if more > 0 else "")
 
 
 class FileOps:
@@ -75,16 +69,12 @@ class FileOps:
 
     def current_experiment(self) -> Experiment | None:
         """The canvas as a validated experiment, or None with the reasons shown and marked."""
+        if not self._w().problems_watch.show().ok:
+            return None
         try:
             return load_experiment(self.current_document(), registry=self._w().registry)
-        except ChainError as exc:
-            self.show_message("The steps are not one chain, so the experiment cannot be "
-                              "used yet. Marked in red on the canvas:\n"
-                              + problems_text([p.message for p in exc.report.problems]), "error")
-        except ExperimentError as exc:
-            self.show_message("The experiment has problems:\n" + problems_text(exc.problems),
-                              "error")
-        return None
+        except (ChainError, ExperimentError):  # changed since the check: shown on the next one
+            return None
 
     def validate(self) -> bool:
         experiment = self.current_experiment()

@@ -40,8 +40,10 @@ from orchestrator_gui.ui.import_guard import ImportGuard
 from orchestrator_gui.ui.message_bar import MessageBar
 from orchestrator_gui.ui.panels.palette import Palette
 from orchestrator_gui.ui.panels.properties import PropertiesPanel
+from orchestrator_gui.ui.problems import ProblemsWatch
 from orchestrator_gui.ui.settings_controller import SettingsController
 from orchestrator_gui.ui.store_alarm import StoreAlarm
+from orchestrator_gui.ui.window_layout import WindowLayout
 
 if TYPE_CHECKING:
     from orchestrator_gui.store import Store
@@ -87,7 +89,6 @@ class MainWindow(FileOps, QMainWindow):
         self.setWindowIcon(icons.app_icon())
         self.setAccessibleName(APP_TITLE)
         self.setDockNestingEnabled(True)
-        self.resize(1480, 900)
 
         self.canvas = Canvas(self.registry, self)
         self.quick_add = QuickAdd(self.canvas)
@@ -109,8 +110,6 @@ class MainWindow(FileOps, QMainWindow):
         self.add_panel("paletteDock", "Steps", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.add_panel("propertiesDock", "Properties", self.properties,
                        Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.docks["paletteDock"], self.docks["propertiesDock"]], [250, 340],
-                         Qt.Orientation.Horizontal)
 
         self.chain_status = QLabel(self)
         self.chain_status.setObjectName("chainStatus")
@@ -121,6 +120,8 @@ class MainWindow(FileOps, QMainWindow):
         self.statusBar().addWidget(self.chain_status, 1)
         self.statusBar().addPermanentWidget(self.source_label)
 
+        self.problems_watch = ProblemsWatch(self.canvas, self.registry, self.message_bar)
+        self.problems_watch.changed.connect(self.refresh_state)
         self.canvas.changed.connect(self.refresh_state)
         self.canvas.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.refresh_state()
@@ -133,6 +134,11 @@ class MainWindow(FileOps, QMainWindow):
             from orchestrator_gui.ui.analysis.wiring import install_analysis
 
             install_analysis(self)  # compare, suites, sweeps, baselines (issue 8)
+        self.window_layout = WindowLayout(self, self.docks)
+        self.view_menu.addAction(self.window_layout.details_action)
+        self.view_menu.addAction(self.window_layout.reset_action)
+        self.canvas.selection_changed.connect(self._on_step_clicked)
+        self.window_layout.restore()
 
     # --- layout ---------------------------------------------------------------------
 
@@ -188,8 +194,13 @@ class MainWindow(FileOps, QMainWindow):
         self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
         self.setWindowModified(self.dirty)
         report = self.canvas.check()
+        problems = self.problems_watch.problems
         count = len(self.canvas.nodes())
-        if report.ok:
+        if report.ok and not problems.ok and not problems.chain:
+            more = len(problems.messages) - 1
+            self.chain_status.setText(f"⚠  {problems.messages[0]}" + (f"  (+{more} more)" if more else ""))
+            self.chain_status.setProperty("state", "problem")
+        elif report.ok:
             self.chain_status.setText(f"✓  {count} step{'s' * (count != 1)} in one chain")
             self.chain_status.setProperty("state", "ok")
         else:
@@ -202,9 +213,14 @@ class MainWindow(FileOps, QMainWindow):
         if self.library_id:
             self.source_label.setText(f"Library: {self.library_id}")
         elif self.document_path:
-            self.source_label.setText(str(self.document_path))
+            self.source_label.setText(self.document_path.name)
         else:
             self.source_label.setText("Not saved yet")
+        self.source_label.setToolTip(str(self.document_path or ""))
+
+    def _on_step_clicked(self, node: object) -> None:
+        if node is not None:
+            self.window_layout.open_details()
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self.refresh_state()

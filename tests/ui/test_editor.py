@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 from pytestqt.qtbot import QtBot
 
 from orchestrator_gui.core.registry import default_registry
+from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.nodes import StepNode
 from orchestrator_gui.ui.main_window import MainWindow
 from orchestrator_gui.ui.panels.palette import TYPE_ROLE
+from orchestrator_gui.ui.panels.rows_editor import RowsEditor
 
 
 def node(window: MainWindow, step_id: str) -> StepNode:
@@ -151,7 +153,7 @@ def test_every_kind_of_config_field_gets_a_fitting_control(window: MainWindow) -
     editors = window.properties.editors
     assert isinstance(editors["action"].control, QComboBox)
     assert isinstance(editors["detectPatterns"].control, QCheckBox)
-    assert isinstance(editors["sensitiveFields"].control, QPlainTextEdit)
+    assert isinstance(editors["sensitiveFields"].control, RowsEditor)  # a list, by rows
     assert editors["action"].control.currentText() == "mask"
     for editor in editors.values():
         assert editor.control.accessibleName(), editor.spec.key
@@ -162,15 +164,53 @@ def test_a_json_field_rejects_bad_json_and_applies_good_json(
 ) -> None:
     step = select(window, "compliance-1")
     editor = window.properties.editor("sensitiveFields")
-    text = editor.control
-    assert isinstance(text, QPlainTextEdit)
+    rows = editor.control
+    assert isinstance(rows, RowsEditor)
+    rows.json_button.click()  # the JSON fallback of the list editor
+    text = rows.text
     text.setPlainText('["email", ')
     assert editor.error.isVisible()
     editor.committed.emit()
     assert "sensitiveFields" not in step.get_property("step_config")
-    text.setPlainText('["email", "iban"]')
+    text.setPlainText('["email",   "iban"]')
     editor.committed.emit()
     assert step.get_property("step_config")["sensitiveFields"] == ["email", "iban"]
+    assert text.toPlainText() == '["email",   "iban"]'  # not reformatted under the cursor
+    rows.json_button.click()  # back to rows: the value comes along
+    assert rows.rows() == [["email"], ["iban"]]
+
+
+def test_mapping_rows_add_reorder_and_refuse_a_name_given_twice(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    step = select(window, "transform-1")
+    editor = window.properties.editor("mapping")
+    rows = editor.control
+    assert isinstance(rows, RowsEditor) and rows.mapping
+    before = dict(step.get_property("step_config").get("mapping", {}))
+    count = len(rows.rows())
+    rows.table.setFocus()
+    rows.add_button.click()
+    assert len(rows.rows()) == count + 1
+    row = rows.table.currentRow()
+    rows.table.item(row, 0).setText("score")
+    rows.table.item(row, 1).setText("riskScore")
+    assert step.get_property("step_config")["mapping"] == before | {"score": "riskScore"}
+    rows.table.setCurrentCell(row, 0)
+    window.activateWindow()
+    rows.table.setFocus()
+    qtbot.waitUntil(rows.table.hasFocus, timeout=1000)
+    qtbot.keyClick(rows.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    if row > 0:
+        assert list(step.get_property("step_config")["mapping"]).index("score") == row - 1
+    rows.add_button.click()
+    new = rows.table.currentRow()
+    rows.table.item(new, 0).setText("score")
+    rows.table.item(new, 1).setText("other")
+    assert "named twice" in editor.error.text()
+    assert step.get_property("step_config")["mapping"]["score"] == "riskScore"
+    qtbot.keyClick(rows.table, Qt.Key.Key_Delete)
+    assert not editor.error.isVisible() or not editor.error.text()
 
 
 def test_step_ids_stay_unique_when_renamed_pasted_or_duplicated(
@@ -351,4 +391,80 @@ def test_the_canvas_paints_its_whole_background_itself(window: MainWindow, qtbot
                (image.width() - 3, image.height() - 3)]
     for x, y in corners:
         color = image.pixelColor(x, y)
-        assert (color.red(), color.green(), color.blue()) in background, (x, y, color.name())
+        rgb = (color.red(), color.green(), color.blue())
+        # grid lines thinned out by the zoom blend a shade or two into the canvas colour;
+        # what lies beneath (the window, #1f232b) is further away than that
+        assert any(max(abs(a - b) for a, b in zip(rgb, bg, strict=True)) <= 3
+                   for bg in background), (x, y, color.name())
+
+
+def test_copies_made_with_the_keyboard_go_into_the_chain_after_the_selected_step(
+        window: MainWindow, qtbot: QtBot) -> None:
+    canvas = window.canvas
+    before = canvas.check().order
+    transform = next(n for n in canvas.nodes() if n.step_id() == "transform-1")
+    canvas.select([transform])
+    canvas.view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    report = canvas.check()
+    assert report.ok, report.summary()
+    ids = [canvas_id_to_step(canvas, i) for i in report.order]
+    assert ids[:3] == ["input-1", "transform-1", "transform-2"]  # pasted right after it
+    assert len(ids) == len(before) + 1
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # the copy, again
+    report = canvas.check()
+    assert report.ok, report.summary()
+    assert [canvas_id_to_step(canvas, i) for i in report.order][:4] == [
+        "input-1", "transform-1", "transform-2", "transform-3"]
+    assert canvas.undo_stack.undoText() == "Duplicate steps"
+    canvas.undo_stack.undo()
+    canvas.undo_stack.undo()
+    assert canvas.check().ok and canvas.check().order == before
+
+
+def canvas_id_to_step(canvas: Canvas, node_id: str) -> str:
+    return next(n.step_id() for n in canvas.nodes() if n.id == node_id)
+
+
+def test_a_long_subtitle_keeps_the_step_id_whole_and_cuts_the_type_at_a_word(
+        qapp: object) -> None:
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from orchestrator_gui.ui.canvas.node_item import elided_subtitle
+
+    metrics = QFontMetricsF(QFont())
+    text = "Compliance Check  ·  compliance-1"
+    width = metrics.horizontalAdvance("Compliance Ch…  ·  compliance-1")
+    cut = elided_subtitle(text, metrics, width)
+    assert cut == "Compliance…  ·  compliance-1"  # the whole word kept, and the whole id
+    narrow = elided_subtitle(text, metrics, metrics.horizontalAdvance("Com…  ·  compliance-1"))
+    assert narrow.endswith("  ·  compliance-1") and "…ompliance" not in narrow
+    assert metrics.horizontalAdvance(cut) <= width
+    assert elided_subtitle(text, metrics, 1000) == text
+
+
+def test_the_edit_menu_names_an_edit_as_a_person_would(window: MainWindow) -> None:
+    transform = next(n for n in window.canvas.nodes() if n.step_id() == "transform-1")
+    window.canvas.set_step_property(transform, "name", "Clean up")
+    assert window.canvas.undo_stack.undoText() == "rename Normalize Data to Clean up"
+    config = dict(transform.get_property("step_config"))
+    window.canvas.set_step_property(transform, "step_config", config | {"mapping": {}})
+    undo = window.actions_by_name["actionUndo"]
+    assert undo.text() == "&Undo change settings of Clean up"
+    assert "step_config" not in undo.text() and "Transform:" not in undo.text()
+
+
+def test_zoom_to_fit_shows_every_step_even_with_one_selected(
+        window: MainWindow, qtbot: QtBot) -> None:
+    canvas = window.canvas
+    viewer = canvas.graph.viewer()
+    first = canvas.nodes()[0]
+    canvas.select([first])
+    canvas.fit(selection_only=True)  # Shift+F: just the one
+    canvas.view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F)
+    qtbot.wait(50)
+    seen = viewer.mapToScene(viewer.viewport().rect()).boundingRect()
+    assert all(seen.contains(n.view.sceneBoundingRect()) for n in canvas.nodes())
+    assert canvas.selected() == [first]  # fitting is not selecting
