@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
 if TYPE_CHECKING:
+    from orchestrator_gui.ui.canvas.editor import Canvas
     from orchestrator_gui.ui.main_window import MainWindow
 
 Key = QKeySequence.StandardKey
@@ -48,21 +49,23 @@ def build_actions(window: MainWindow) -> None:
 
     file = menu.addMenu("&File")
     window.file_menu = file
-    file.addAction(_action(window, "actionNew", "&New experiment", window.new_experiment, Key.New))
+    docs = window.documents
+    file.addAction(_action(window, "actionNew", "&New experiment", docs.new_experiment, Key.New))
     file.addAction(_action(window, "actionOpenLibrary", "&Open from library…",
-                           window.open_from_library, Key.Open,
+                           docs.open_from_library, Key.Open,
                            "Open an experiment stored in the local library"))
     file.addAction(_action(window, "actionSaveLibrary", "&Save to library",
-                           window.save_to_library, Key.Save,
+                           docs.save_to_library, Key.Save,
                            "Save this experiment in the local library"))
     file.addSeparator()
-    file.addAction(_action(window, "actionImport", "&Import JSON…", window.import_file, "Ctrl+I",
+    file.addAction(_action(window, "actionImport", "&Import JSON…", docs.import_file, "Ctrl+I",
                            "Open an experiment from a JSON file"))
-    file.addAction(_action(window, "actionExport", "&Export JSON…", window.export_file,
+    file.addAction(_action(window, "actionExport", "&Export JSON…", docs.export_file,
                            "Ctrl+E", "Write this experiment to a JSON file"))
     window.recent_menu = QMenu("Recent &files", window)
     window.recent_menu.setObjectName("recentMenu")
-    window.recent_menu.aboutToShow.connect(window.fill_recent_menu)
+    window.recent_menu.aboutToShow.connect(
+        lambda: docs.fill_recent_menu(window.recent_menu))
     file.addMenu(window.recent_menu)
     file.addSeparator()
     file.addAction(_action(window, "actionSettings", "Se&ttings…",
@@ -82,7 +85,8 @@ def build_actions(window: MainWindow) -> None:
         window.actions_by_name[action.objectName()] = action
         edit.addAction(action)
     edit.addSeparator()
-    edit.addAction(_action(window, "actionCut", "Cu&t", window.cut, Key.Cut, canvas_only=True))
+    edit.addAction(_action(window, "actionCut", "Cu&t", lambda: _cut(c), Key.Cut,
+                           canvas_only=True))
     edit.addAction(_action(window, "actionCopy", "&Copy", c.copy, Key.Copy, canvas_only=True))
     edit.addAction(_action(window, "actionPaste", "&Paste", c.paste, Key.Paste, canvas_only=True))
     edit.addAction(_action(window, "actionDuplicate", "&Duplicate", c.duplicate, "Ctrl+D",
@@ -107,7 +111,7 @@ def build_actions(window: MainWindow) -> None:
     window.view_menu = view
 
     experiment = menu.addMenu("E&xperiment")
-    experiment.addAction(_action(window, "actionValidate", "&Check experiment", window.validate,
+    experiment.addAction(_action(window, "actionValidate", "&Check experiment", docs.validate,
                                  "F7", "Check the chain and every step's settings"))
     window.experiment_menu = experiment
 
@@ -125,3 +129,8 @@ def build_actions(window: MainWindow) -> None:
             toolbar.addAction(window.actions_by_name[name])
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
     window.toolbar = toolbar
+
+
+def _cut(canvas: Canvas) -> None:
+    if canvas.copy():
+        canvas.delete_selected()

@@ -34,6 +34,7 @@ from orchestrator_gui.ui.files import config_dir
 
 if TYPE_CHECKING:
     from orchestrator_gui.core.trust import Exposure
+    from orchestrator_gui.ui.host import Host
     from orchestrator_gui.ui.hosts_dialog import HostsDialog
 
 FILENAME = "imported-experiments.json"
@@ -99,9 +100,9 @@ def exposure(experiment: Any, settings: Any, *, dry_run: bool = False) -> Exposu
 class ImportGuard(QObject):
     """Asks before an imported experiment first sends data; the run panel calls ``holds``."""
 
-    def __init__(self, window: Any, decisions: ImportDecisions | None = None) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: Host, decisions: ImportDecisions | None = None) -> None:
+        super().__init__(host.window())
+        self.host = host
         self.decisions = decisions or ImportDecisions()
         self.dialog: HostsDialog | None = None
 
@@ -111,9 +112,9 @@ class ImportGuard(QObject):
 
     def holds(self, experiment: Any, request: dict[str, Any], rerun: Rerun) -> bool:
         """True when the run must not start now (a question is shown, or a hint)."""
-        controller = getattr(self.window, "settings_controller", None)
-        settings = controller.settings if controller is not None else None
-        if controller is not None and controller.explain_missing_endpoints(experiment):
+        controller = self.host.session.settings_controller
+        settings = controller.settings
+        if controller.explain_missing_endpoints(experiment):
             return True
         entry = self.decisions.get(experiment.id)
         if entry is None:  # not imported from a file
@@ -124,7 +125,7 @@ class ImportGuard(QObject):
         new += [r for r in found.names if r not in entry.get("references", [])]
         if not new:
             if entry.get("answer") == "dry-run" and not dry:
-                self.window.message_bar.show_message(
+                self.host.show_message(
                     f"“{experiment.name}” runs as a dry run (webhooks send nothing), as you chose "
                     "for this imported experiment.", "info",
                     action=("Ask again", lambda: self.forget(experiment.id)))
@@ -136,7 +137,7 @@ class ImportGuard(QObject):
 
     def forget(self, experiment_id: str) -> None:
         self.decisions.answer(experiment_id, None, [])
-        self.window.message_bar.show_message(
+        self.host.show_message(
             "The app will ask again before the next run sends data.", "info")
 
     def ask(self, experiment: Any, hosts: list[str], entry: dict[str, Any],
@@ -144,20 +145,19 @@ class ImportGuard(QObject):
         if self.dialog is not None and isValid(self.dialog) and self.dialog.isVisible():
             self.dialog.raise_()
             return self.dialog
-        controller = getattr(self.window, "settings_controller", None)
-        settings = controller.settings if controller is not None else None
+        settings = self.host.session.settings
         from orchestrator_gui.ui.hosts_dialog import HostsDialog
 
         full = exposure(experiment, settings)
         all_hosts = full.hosts
         dialog = HostsDialog(experiment.name, entry.get("file") or "a file", all_hosts,
                              exposure(experiment, settings, dry_run=True).hosts, settings,
-                             self.window, seen=entry.get("hosts", []), exposure=full)
+                             self.host.window(), seen=entry.get("hosts", []), exposure=full)
 
         def answered(answer: str) -> None:
             self.dialog = None
             if answer == "cancel":
-                self.window.message_bar.show_message("Run cancelled; nothing was sent.", "info")
+                self.host.show_message("Run cancelled; nothing was sent.", "info")
                 return
             self.decisions.answer(experiment.id, answer, all_hosts, full.names)
             rerun({**request, "dry_run": True} if answer == "dry-run" else request)

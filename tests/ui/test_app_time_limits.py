@@ -50,7 +50,7 @@ def app(qtbot: Any, qloop: Any, registry: StepRegistry) -> Any:
 
 
 def open_chain(window: MainWindow, registry: StepRegistry, **hang: Any) -> None:
-    window.open_experiment(load_experiment({"id": "hangs", "name": "Hangs", "steps": [
+    window.documents.open_experiment(load_experiment({"id": "hangs", "name": "Hangs", "steps": [
         {"id": "in", "type": "input", "name": "In", "config": {}},
         {"id": "hang", "type": "never", "name": "Hang", "config": {}, **hang},
         {"id": "after", "type": "sleep", "name": "After", "config": {"seconds": 0.01}},

@@ -38,7 +38,7 @@ def import_doc(window: MainWindow, tmp_path: Path, doc: dict[str, Any],
                name: str = "shared.json") -> Path:
     path = tmp_path / name
     path.write_text(jsonio.dumps_pretty(doc), encoding="utf-8")
-    assert window.import_file(path)
+    assert window.documents.import_file(path)
     return path
 
 
@@ -150,10 +150,10 @@ def test_a_host_added_later_is_asked_about(window: MainWindow, qtbot: Any, qloop
 def test_library_and_shipped_examples_are_not_asked_about(
         window: MainWindow, qtbot: Any, qloop: Any) -> None:
     shipped = resources.path("examples", "webhook-notification.json")
-    assert window.import_file(shipped)
+    assert window.documents.import_file(shipped)
     assert run(window, dry_run=True) is not None and window.import_guard.dialog is None
     finish(window, qtbot)
-    assert window.open_library_id("webhook-notification")
+    assert window.documents.open_library_id("webhook-notification")
     assert run(window, dry_run=True) is not None and window.import_guard.dialog is None
     finish(window, qtbot)
     assert window.import_guard.decisions.load() == {}
@@ -165,7 +165,7 @@ def test_the_answer_lives_outside_the_document(window: MainWindow, qtbot: Any, q
     doc["ui"] = {"confirmed": True, "hostsConfirmed": ["127.0.0.1:9"]}  # a file vouching for itself
     path = tmp_path / "vouching.json"
     path.write_text(jsonio.dumps_pretty(doc), encoding="utf-8")
-    if window.import_file(path):  # the ui block may or may not be accepted; either way, ask
+    if window.documents.import_file(path):  # the ui block may or may not be accepted; either way, ask
         assert run(window) is None
         asked(window).cancel_button.click()
     else:

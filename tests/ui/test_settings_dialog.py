@@ -142,7 +142,7 @@ def test_an_unreadable_settings_file_is_reported_and_kept(qtbot: Any) -> None:
     path.write_bytes(bad)
     window = MainWindow()
     qtbot.addWidget(window)
-    window.open_experiment(load_experiment(resources.path("examples", "risk-assessment.json")))
+    window.documents.open_experiment(load_experiment(resources.path("examples", "risk-assessment.json")))
     shown = window.message_bar.text()
     assert str(path) in shown and "limits.stepTimeoutSeconds" in shown
     assert window.message_bar.action_button.text() == "Open settings"
@@ -169,7 +169,7 @@ def test_an_unreadable_settings_file_is_reported_and_kept(qtbot: Any) -> None:
 
 def test_the_llm_example_without_an_endpoint_says_what_to_set(window: MainWindow,
                                                               qtbot: Any, qloop: Any) -> None:
-    window.open_experiment(load_experiment(LLM_CHAIN), library_id="ai-prompt-chain-llm")
+    window.documents.open_experiment(load_experiment(LLM_CHAIN), library_id="ai-prompt-chain-llm")
     text = window.message_bar.text()
     assert window.message_bar.level == "warning"
     assert "“local”" in text and "Settings → Language models" in text and "Test connection" in text
@@ -188,7 +188,7 @@ def test_the_llm_example_without_an_endpoint_says_what_to_set(window: MainWindow
     row = dialog.endpoints.current()
     assert row is not None and row["name"] == "local" and row["baseUrl"].startswith("http://")
     assert dialog.save() is not None  # one click more and the example is configured
-    window.open_experiment(load_experiment(LLM_CHAIN), library_id="ai-prompt-chain-llm")
+    window.documents.open_experiment(load_experiment(LLM_CHAIN), library_id="ai-prompt-chain-llm")
     assert "“local”" not in window.message_bar.text()
 
 
@@ -202,7 +202,7 @@ def test_a_running_run_keeps_its_limits_and_the_next_run_gets_the_new_ones(
     doc = {"id": "slow", "name": "Slow", "steps": [
         {"id": "in", "type": "input", "name": "In", "config": {}},
         {"id": "nap", "type": "sleep", "name": "Nap", "config": {"seconds": 0.6}}]}
-    win.open_experiment(load_experiment(doc, registry=registry))
+    win.documents.open_experiment(load_experiment(doc, registry=registry))
     experience = win.run_experience  # type: ignore[attr-defined]
     request = {"input": {}, "scenario": "t", "dry_run": False}
     first = experience.run(request)

@@ -72,7 +72,7 @@ def test_a_damaged_database_at_start_shows_the_dialog_and_the_app_goes_on(
     box.accept()
 
     # the library refuses, said in the message bar; a run still runs, unsaved, and says so
-    assert opened.save_to_library() is False
+    assert opened.documents.save_to_library() is False
     assert "is damaged" in opened.message_bar.text()
     result = opened.run_experience.run({"input": {"riskScore": 0.2},  # type: ignore[attr-defined]
                                         "scenario": "Happy Path", "dry_run": False})
