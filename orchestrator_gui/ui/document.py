@@ -109,7 +109,7 @@ class DocumentSession:
         self.path, self.library_id, self.origin = path, library_id, origin
 
     def where(self) -> str:
-        """For the status bar: ``Library: ID``, the file, or ``Not saved yet``."""
+        """For the status bar: ``Library: ID``, the file's name, or ``Not saved yet``."""
         if self.library_id:
             return f"Library: {self.library_id}"
-        return str(self.path) if self.path else "Not saved yet"
+        return self.path.name if self.path else "Not saved yet"

@@ -46,6 +46,7 @@ from orchestrator_gui.ui.panels.palette import Palette
 from orchestrator_gui.ui.panels.properties import PropertiesPanel
 from orchestrator_gui.ui.settings_controller import SettingsController
 from orchestrator_gui.ui.store_alarm import StoreAlarm
+from orchestrator_gui.ui.window_layout import WindowLayout
 
 if TYPE_CHECKING:
     from orchestrator_gui.core.document import Experiment
@@ -92,7 +93,6 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         # the left column's docks (the palette, the simulator) as tabs on top
         self.setTabPosition(Qt.DockWidgetArea.LeftDockWidgetArea, QTabWidget.TabPosition.North)
-        self.resize(1480, 900)
 
         self.canvas = Canvas(self.registry, self)
         self.quick_add = QuickAdd(self.canvas)
@@ -122,8 +122,6 @@ class MainWindow(QMainWindow):
         self.add_panel("paletteDock", "Steps", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.add_panel("propertiesDock", "Properties", self.properties,
                        Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.docks["paletteDock"], self.docks["propertiesDock"]], [250, 340],
-                         Qt.Orientation.Horizontal)
 
         self.chain_status = QLabel(self)
         self.chain_status.setObjectName("chainStatus")
@@ -147,6 +145,11 @@ class MainWindow(QMainWindow):
             from orchestrator_gui.ui.analysis.wiring import Analysis
 
             self.analysis = Analysis(self, self.run_experience)  # compare, suites, sweeps...
+        self.window_layout = WindowLayout(self, self.docks)
+        self.view_menu.addAction(self.window_layout.details_action)
+        self.view_menu.addAction(self.window_layout.reset_action)
+        self.canvas.selection_changed.connect(self._on_step_clicked)
+        self.window_layout.restore()
 
     # --- the panels' host (ui/host.py) ------------------------------------------------
 
@@ -244,6 +247,11 @@ class MainWindow(QMainWindow):
         self.chain_status.style().unpolish(self.chain_status)
         self.chain_status.style().polish(self.chain_status)
         self.source_label.setText(self.session.where())
+        self.source_label.setToolTip(str(self.session.path or ""))
+
+    def _on_step_clicked(self, node: object) -> None:
+        if node is not None:
+            self.window_layout.open_details()
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self.refresh_state()
