@@ -6,15 +6,16 @@ signal carries the core's own frozen event object; ``Signal(object)`` and
 never ``Signal(dict)``, which loses data under PySide6 (DESIGN.md).
 
 Step signals (``step_started``, ``step_finished``) are emitted for the run the
-window follows only: every widget that takes them draws that one run, and with
-ten runs going the other nine's steps were two emits each, paid on the UI
-thread for slots that dropped them (docs/benchmarks.md, issue 5). Run-level
-signals and log lines go out for every run.
+window follows only (``ShownRun.live_id``, ui/shown_run.py): every widget that
+takes them draws that one run, and with ten runs going the other nine's steps
+were two emits each, paid on the UI thread for slots that dropped them
+(docs/benchmarks.md, issue 5). Run-level signals and log lines go out for
+every run.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -27,6 +28,9 @@ from orchestrator_gui.core.events import (
     StepStarted,
 )
 
+if TYPE_CHECKING:
+    from orchestrator_gui.ui.shown_run import ShownRun
+
 
 class RunBridge(QObject):
     """Pass :meth:`listen` to the engine; connect widgets to the signals."""
@@ -38,9 +42,9 @@ class RunBridge(QObject):
     step_finished = Signal(object)  # StepFinished
     run_finished = Signal(object)  # RunFinished
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, shown: ShownRun, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.followed: str | None = None  # run id whose step signals go out
+        self.shown = shown  # its live run's step signals go out
         self._routes: dict[type, Any] = {
             RunQueued: self.run_queued,
             RunStarted: self.run_started,
@@ -59,7 +63,7 @@ class RunBridge(QObject):
         """
         kind = type(event)
         signal = self._routes.get(kind)
-        if signal is None or (kind in _FOLLOWED_ONLY and event.run_id != self.followed):
+        if signal is None or (kind in _FOLLOWED_ONLY and event.run_id != self.shown.live_id):
             return
         signal.emit(event)
 

@@ -20,6 +20,7 @@ command line) are. Cancel is not remembered.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,9 +37,10 @@ if TYPE_CHECKING:
     from orchestrator_gui.core.trust import Exposure
     from orchestrator_gui.ui.host import Host
     from orchestrator_gui.ui.hosts_dialog import HostsDialog
+    from orchestrator_gui.ui.panels.simulator import RunRequest
 
 FILENAME = "imported-experiments.json"
-Rerun = Callable[[dict[str, Any]], object]
+Rerun = Callable[["RunRequest"], object]
 
 
 class ImportDecisions:
@@ -110,7 +112,7 @@ class ImportGuard(QObject):
         if not is_shipped(path):
             self.decisions.imported(experiment.id, str(Path(path).resolve()))
 
-    def holds(self, experiment: Any, request: dict[str, Any], rerun: Rerun) -> bool:
+    def holds(self, experiment: Any, request: RunRequest, rerun: Rerun) -> bool:
         """True when the run must not start now (a question is shown, or a hint)."""
         controller = self.host.session.settings_controller
         settings = controller.settings
@@ -119,7 +121,7 @@ class ImportGuard(QObject):
         entry = self.decisions.get(experiment.id)
         if entry is None:  # not imported from a file
             return False
-        dry = bool(request.get("dry_run"))
+        dry = request.dry_run
         found = exposure(experiment, settings, dry_run=dry)
         new = [h for h in found.hosts if h not in entry.get("hosts", [])]
         new += [r for r in found.names if r not in entry.get("references", [])]
@@ -129,7 +131,7 @@ class ImportGuard(QObject):
                     f"“{experiment.name}” runs as a dry run (webhooks send nothing), as you chose "
                     "for this imported experiment.", "info",
                     action=("Ask again", lambda: self.forget(experiment.id)))
-                rerun({**request, "dry_run": True})
+                rerun(replace(request, dry_run=True))
                 return True
             return False
         self.ask(experiment, found.hosts, entry, request, rerun)
@@ -141,7 +143,7 @@ class ImportGuard(QObject):
             "The app will ask again before the next run sends data.", "info")
 
     def ask(self, experiment: Any, hosts: list[str], entry: dict[str, Any],
-            request: dict[str, Any], rerun: Rerun) -> HostsDialog:
+            request: RunRequest, rerun: Rerun) -> HostsDialog:
         if self.dialog is not None and isValid(self.dialog) and self.dialog.isVisible():
             self.dialog.raise_()
             return self.dialog
@@ -160,7 +162,7 @@ class ImportGuard(QObject):
                 self.host.show_message("Run cancelled; nothing was sent.", "info")
                 return
             self.decisions.answer(experiment.id, answer, all_hosts, full.names)
-            rerun({**request, "dry_run": True} if answer == "dry-run" else request)
+            rerun(replace(request, dry_run=True) if answer == "dry-run" else request)
 
         dialog.answered.connect(answered)
         self.dialog = dialog

@@ -5,7 +5,8 @@ through qasync, so a run is an asyncio task interleaved with painting and
 input. The controller hands each run two listeners, the store's background
 recorder (history is written step by step, on a writer thread so the window
 never waits on SQLite) and the bridge (widgets follow), and remembers which
-run the canvas *follows*: the last one started, or the one picked in history.
+run the window *follows* (``shown``, ui/shown_run.py: the last one started, or
+the one picked in history).
 Several runs may go at once; beyond the engine's limit they wait as
 ``queued``, and cancelling one leaves the others going. A run stays in
 ``handles`` until its end is stored, so whoever sees it gone can read it back.
@@ -29,6 +30,7 @@ from orchestrator_gui.core.events import RunFinished
 from orchestrator_gui.core.result import RunResult
 from orchestrator_gui.core.saving import reason_of
 from orchestrator_gui.ui.bridge import RunBridge
+from orchestrator_gui.ui.shown_run import ShownRun
 from orchestrator_gui.ui.store_writer import StoreWriter
 
 if TYPE_CHECKING:
@@ -54,7 +56,6 @@ class RunController(QObject):
     """Run, follow and cancel experiment runs from the UI."""
 
     runs_changed = Signal()  # a run was queued, started or ended (counts changed)
-    focus_changed = Signal(object)  # RunResult | None: the run the canvas follows
     progress = Signal(str)  # one line for the status bar
     start_failed = Signal(str)  # why a run could not start (nothing ran)
     store_failed = Signal(str)  # no usable database: the run goes on, and this says it is not kept
@@ -75,9 +76,9 @@ class RunController(QObject):
         self.engine = engine or Engine()
         self.engine.yield_between_steps = True  # its loop is the window's (Engine's docstring)
         self._store = store
-        self.bridge = RunBridge(self)
+        self.shown = ShownRun(self)  # the run the window follows; its ``changed`` says when
+        self.bridge = RunBridge(self.shown, self)
         self.handles: dict[str, RunHandle] = {}
-        self.focused: RunResult | None = None
         self._experiments: dict[str, Experiment] = {}  # runs whose end is not written yet
         self.writer = StoreWriter()  # no parent: Qt never deletes it under the writer thread
         queued = Qt.ConnectionType.QueuedConnection
@@ -125,15 +126,13 @@ class RunController(QObject):
     def focus(self, run_id: str | None) -> bool:
         """Follow a live run on the canvas; False if ``run_id`` is not live."""
         handle = self.handles.get(run_id or "")
-        self.focused = handle.result if handle is not None else None
-        self.bridge.followed = handle.run_id if handle is not None else None
-        self.focus_changed.emit(self.focused)
+        self.shown.follow(handle.result if handle is not None else None)
         self._report()
         return handle is not None
 
     def cancel(self, run_id: str | None = None) -> bool:
         """Cancel one run (the followed one by default); the others go on."""
-        target = run_id or (self.focused.run_id if self.focused else None)
+        target = run_id or self.shown.live_id
         handle = self.handles.get(target or "")
         return handle.cancel() if handle is not None else False
 
@@ -159,13 +158,9 @@ class RunController(QObject):
     def count(self, status: str) -> int:
         return sum(1 for h in self.handles.values() if h.result.status == status)
 
-    @property
-    def focused_live(self) -> bool:
-        return self.focused is not None and not self.focused.finished
-
     def progress_text(self) -> str:
         parts = []
-        run = self.focused
+        run = self.shown.live
         if run is not None:
             parts.append(_describe(run))
         running, queued = self.count("running"), self.count("queued")
@@ -180,7 +175,7 @@ class RunController(QObject):
         self._report()
 
     def _on_step_started(self, event: Any) -> None:
-        if self.focused is not None and event.run_id == self.focused.run_id:
+        if event.run_id == self.shown.live_id:
             if self._progress_rest.isActive():
                 self._progress_due = True  # shown when the line has rested
             else:

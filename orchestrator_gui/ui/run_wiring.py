@@ -33,8 +33,9 @@ from orchestrator_gui.ui.canvas.run_overlay import RunOverlay
 from orchestrator_gui.ui.panels.history import HistoryPanel
 from orchestrator_gui.ui.panels.inspector import Inspector
 from orchestrator_gui.ui.panels.log_panel import LogPanel
-from orchestrator_gui.ui.panels.simulator import Simulator
+from orchestrator_gui.ui.panels.simulator import RunRequest, Simulator
 from orchestrator_gui.ui.run_controller import RunController
+from orchestrator_gui.ui.shown_run import StoredRun
 from orchestrator_gui.ui.unsaved_runs import UnsavedBar, UnsavedRuns
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ class RunExperience(QObject):
         engine = self.controller.engine  # the next runs use the settings saved
         host.session.settings_controller.changed.connect(lambda s: engine.apply_settings(s))
         bridge = self.controller.bridge
+        self.shown = self.controller.shown  # the run on screen (ui/shown_run.py)
         self.overlay = RunOverlay(self.canvas, bridge, self)
         self.simulator = Simulator()
         self.history = HistoryPanel(host.store)
@@ -89,7 +91,6 @@ class RunExperience(QObject):
         self._replay: ReplayView | None = None  # built when a run is first shown on an old version
         self._replay_overlay: RunOverlay | None = None
         self.progress = progress_label()
-        self._experiment_id: str | None = None
         self.unsaved = UnsavedRuns(self)
         self.history.unsaved = self.unsaved
 
@@ -110,7 +111,7 @@ class RunExperience(QObject):
         self.simulator.run_requested.connect(self.run)
         self.simulator.cancel_requested.connect(lambda: self.controller.cancel())
         self.simulator.save_preset_requested.connect(self.save_preset)
-        self.controller.focus_changed.connect(self._on_focus)
+        self.shown.changed.connect(self._on_shown)
         self.controller.progress.connect(self._show_progress)
         self.controller.start_failed.connect(
             lambda reason: host.show_message(f"The run could not start: {reason}", "error"))
@@ -171,19 +172,19 @@ class RunExperience(QObject):
 
     # --- commands -------------------------------------------------------------------
 
-    def run(self, request: dict[str, Any] | None = None) -> RunResult | None:
+    def run(self, request: RunRequest | None = None) -> RunResult | None:
         """Run the experiment on the canvas with the simulator's input (or ``request``)."""
         if request is None:
             self.simulator.request_run()
-            return self.controller.focused
+            return self.shown.live
         experiment: Experiment | None = self.host.current_experiment()
         if experiment is None:
             return None
         if self.host.import_guard.holds(experiment, request, self.run):  # asks first
             return None
         self.show_live()
-        handle = self.controller.start(experiment, request["input"],
-                                       scenario=request["scenario"], dry_run=request["dry_run"])
+        handle = self.controller.start(experiment, request.input, scenario=request.scenario,
+                                       dry_run=request.dry_run)
         return handle.result if handle is not None else None
 
     def record_of(self, run_id: str) -> dict[str, Any]:
@@ -194,11 +195,10 @@ class RunExperience(QObject):
 
     def run_again(self, run_id: str) -> RunResult | None:
         """Repeat a stored run's input and scenario on the current experiment."""
-        record = self.record_of(run_id)
-        self.simulator.set_input(record.get("input") or {}, record.get("scenario"))
-        return self.run({"input": record.get("input") or {},
-                         "scenario": record.get("scenario") or self.simulator.scenario,
-                         "dry_run": bool(record.get("dryRun"))})
+        stored = StoredRun(self.record_of(run_id))
+        self.simulator.set_input(stored.input or {}, stored.scenario)
+        return self.run(RunRequest(stored.input or {}, stored.scenario or self.simulator.scenario,
+                                   stored.dry_run))
 
     def show_run(self, run_id: str) -> None:
         """Redraw a run: live if it is going, else from the store on the version it ran on."""
@@ -212,23 +212,24 @@ class RunExperience(QObject):
             return
         except OrchestratorError:  # a damaged database: the window's StoreAlarm says so
             return
-        snapshot = record.get("experiment") or {}
+        view = self.shown.show_stored(record)
+        snapshot = view.experiment or {}
         try:
             current = self.canvas.to_document()
         except ValueError:  # not one chain right now: show the snapshot on its own
             current = {}
         if not snapshot or same_steps(snapshot, current):
             self.show_live()
-            self.overlay.show_record(record)
+            self.overlay.show(view)
         else:
             try:
                 experiment = load_experiment(snapshot, registry=self.host.registry)
             except ExperimentError as exc:
                 self.host.show_message(f"This run's experiment cannot be shown: {exc}", "error")
                 return
-            when = (record.get("startedAt") or "")[:19].replace("T", " ")
+            when = view.started_at[:19].replace("T", " ")
             self.replay.show_snapshot(experiment, when)
-            self.replay_overlay.show_record(record)
+            self.replay_overlay.show(view)
             self.stack.setCurrentWidget(self.replay)
         self._inspect_selected()
 
@@ -289,24 +290,27 @@ class RunExperience(QObject):
         self.progress.setText(text)
         self.progress.setToolTip(text)
 
-    def _on_focus(self, run: Any) -> None:
-        if run is not None and run.experiment_id == self._experiment_id:
-            self.overlay.follow(run)
-        self.simulator.set_busy(self.controller.focused_live)
+    def _on_shown(self) -> None:
+        """Another run is shown: a live one of this experiment is drawn on the canvas at
+        once (a stored one is drawn by ``show_run``, on the version it ran on)."""
+        view = self.shown.view
+        if view is not None and view.live is not None \
+                and view.experiment_id == self.shown.experiment_id:
+            self.overlay.show(view)
+        self.simulator.set_busy(self.shown.live_going)
 
     def _on_step_event(self, event: Any) -> None:
-        if self.overlay.run is not None and event.run_id == self.overlay.run.run_id:
+        if event.run_id == self.overlay.live_id:
             self._inspect_selected()
 
     def _on_run_finished(self, event: Any) -> None:
-        self.simulator.set_busy(self.controller.focused_live)
-        if self.overlay.run is not None and event.run_id == self.overlay.run.run_id:
+        self.simulator.set_busy(self.shown.live_going)
+        if event.run_id == self.overlay.live_id:
             self._inspect_selected()
 
     def _on_canvas_changed(self) -> None:
         experiment_id = self.canvas.base.get("id")
-        if experiment_id != self._experiment_id:
-            self._experiment_id = experiment_id
+        if self.shown.show_experiment(experiment_id):
             self.overlay.clear()
             self.show_live()
             self.history.show_experiment(experiment_id)
@@ -319,8 +323,8 @@ class RunExperience(QObject):
     def _inspect(self, node: Any) -> None:
         if node is None:
             return
-        record = self.shown_overlay.step_record(node.step_id())
-        self.inspector.show_step(record, hint=None if record else
+        step = self.shown_overlay.step(node.step_id())
+        self.inspector.show_step(step, hint=None if step else
                                  f"'{node.name()}' has not run in the run shown.")
 
 

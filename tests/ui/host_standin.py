@@ -25,6 +25,7 @@ from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.document import DocumentSession, StoreAccess
 from orchestrator_gui.ui.host import Host, Menu, MessageAction
 from orchestrator_gui.ui.import_guard import ImportGuard
+from orchestrator_gui.ui.main_window import MainWindow
 from orchestrator_gui.ui.run_wiring import RunExperience
 from orchestrator_gui.ui.settings_controller import SettingsController
 from orchestrator_gui.ui.store_alarm import StoreAlarm
@@ -84,4 +85,9 @@ class StandInHost(QMainWindow):
 
 def as_host(window: StandInHost) -> Host:
     """The stand-in, as the protocol (mypy proves that it is one)."""
+    return window
+
+
+def main_window_as_host(window: MainWindow) -> Host:
+    """The app's window, as the protocol (mypy proves that it is one too)."""
     return window

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QTableView
 
 from orchestrator_gui.ui.canvas.run_overlay import COLORS
 from orchestrator_gui.ui.panels.history import COLUMNS
+from orchestrator_gui.ui.panels.simulator import RunRequest
 from tests.ui.run_support import (  # noqa: F401 (fixtures)
     app_window,
     experience,
@@ -81,8 +82,8 @@ def test_clicking_a_run_redraws_it_on_the_canvas(app_window: Any, qtbot: Any,
     assert badges["wait"].text == "– skipped"
     node = next(n for n in app_window.canvas.nodes() if n.step_id() == "gate")
     app_window.canvas.select([node])
-    assert ex.inspector.record is not None
-    assert ex.inspector.record["input"] == {"riskScore": 0.9, "email": "user@example.com"}
+    assert ex.inspector.step is not None
+    assert ex.inspector.step.input == {"riskScore": 0.9, "email": "user@example.com"}
 
 
 def test_a_run_of_an_older_version_is_shown_as_it_was(app_window: Any, qtbot: Any,
@@ -103,7 +104,7 @@ def test_a_run_of_an_older_version_is_shown_as_it_was(app_window: Any, qtbot: An
     assert {k: b.text[0] for k, b in ex.replay_overlay._badges.items()} == {
         "start": "✓", "gate": "✓", "wait": "✓"}
     ex.replay.canvas.select([n for n in old if n.step_id() == "gate"])
-    assert ex.inspector.record is not None and ex.inspector.record["id"] == "gate"
+    assert ex.inspector.step is not None and ex.inspector.step.id == "gate"
     assert len(canvas.nodes()) == 4 and not canvas.undo_stack.isClean()  # the edit is intact
     ex.replay.back_button.click()
     assert ex.stack.currentIndex() == 0
@@ -153,7 +154,7 @@ def test_runs_going_show_in_place_without_reading_the_store_again(
         *a, **k))
 
     ex.simulator.choose_preset("High Risk")
-    going = [ex.run({"input": {"riskScore": 0.9}, "scenario": f"Load {i}", "dry_run": False})
+    going = [ex.run(RunRequest({"riskScore": 0.9}, f"Load {i}", False))
              for i in range(3)]
     assert all(r is not None for r in going)
     qtbot.waitUntil(lambda: table.model().rowCount() == 4, timeout=5000)

@@ -7,6 +7,7 @@ saw), the user's answers remembered in the test's config folder.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,13 @@ from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.settings import AppSettings, NetworkSettings
 from orchestrator_gui.ui.hosts_dialog import HostsDialog, verdict_now
 from orchestrator_gui.ui.main_window import MainWindow
+from orchestrator_gui.ui.panels.simulator import RunRequest
 from tests.httpserver import ScriptedServer, http_server
 from tests.ui.run_support import qloop
 
 __all__ = ["http_server", "qloop"]
 
-REQUEST = {"input": {"riskScore": 0.9, "email": "a@example.com"}, "scenario": "t",
-           "dry_run": False}
+REQUEST = RunRequest({"riskScore": 0.9, "email": "a@example.com"}, "t", False)
 
 
 def webhook_doc(*urls: str, exp_id: str = "imported-hook") -> dict[str, Any]:
@@ -43,7 +44,7 @@ def import_doc(window: MainWindow, tmp_path: Path, doc: dict[str, Any],
 
 
 def run(window: MainWindow, **request: Any) -> Any:
-    return window.run_experience.run({**REQUEST, **request})  # type: ignore[attr-defined]
+    return window.run_experience.run(replace(REQUEST, **request))  # type: ignore[union-attr]
 
 
 def asked(window: MainWindow) -> HostsDialog:
@@ -59,9 +60,9 @@ def rows_of(dialog: HostsDialog) -> dict[str, str]:
 
 def finish(window: MainWindow, qtbot: Any) -> Any:
     controller = window.run_experience.controller  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: controller.focused is not None and controller.focused.finished,
+    qtbot.waitUntil(lambda: controller.shown.live is not None and controller.shown.live.finished,
                     timeout=10000)
-    return controller.focused
+    return controller.shown.live
 
 
 def test_first_run_lists_the_hosts_and_cancel_sends_nothing(

@@ -17,6 +17,7 @@ from orchestrator_gui import resources
 from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.core.settings import AppSettings, settings_path
 from orchestrator_gui.ui.main_window import MainWindow
+from orchestrator_gui.ui.panels.simulator import RunRequest
 from orchestrator_gui.ui.settings_dialog import SettingsDialog
 from tests.fake_openai import MODEL, completion, fake_openai
 from tests.httpserver import ScriptedServer, closed_port
@@ -178,7 +179,7 @@ def test_the_llm_example_without_an_endpoint_says_what_to_set(window: MainWindow
 
     experience = window.run_experience  # type: ignore[attr-defined]
     window.message_bar.clear()
-    assert experience.run({"input": {"message": "hi"}, "scenario": "x", "dry_run": False}) is None
+    assert experience.run(RunRequest({"message": "hi"}, "x", False)) is None
     assert not experience.controller.handles  # not started: it would only fail at step 2
     assert "“local”" in window.message_bar.text()
 
@@ -204,7 +205,7 @@ def test_a_running_run_keeps_its_limits_and_the_next_run_gets_the_new_ones(
         {"id": "nap", "type": "sleep", "name": "Nap", "config": {"seconds": 0.6}}]}
     win.documents.open_experiment(load_experiment(doc, registry=registry))
     experience = win.run_experience  # type: ignore[attr-defined]
-    request = {"input": {}, "scenario": "t", "dry_run": False}
+    request = RunRequest({}, "t", False)
     first = experience.run(request)
     assert first is not None
     qtbot.waitUntil(lambda: first.steps[1].status == "running", timeout=5000)

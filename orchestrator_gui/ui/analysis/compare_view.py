@@ -10,7 +10,7 @@ ignored). ``divergence_changed`` tells the canvas which step to mark.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -32,14 +32,16 @@ from orchestrator_gui.ui.analysis.style import FAIL, MUTED, PASS, tinted
 from orchestrator_gui.ui.canvas.run_overlay import COLORS, MARKS
 from orchestrator_gui.ui.panels.history import format_duration
 
+if TYPE_CHECKING:
+    from orchestrator_gui.ui.shown_run import RunView
+
 STEP_HEADERS = ("Step", "A", "B", "Δ time", "Differs in")
 
 
-def run_label(record: dict[str, Any]) -> str:
-    """``26 Nov 14:19 · High Risk · 1cd9d8`` for a run record."""
-    when = (record.get("startedAt") or "")[:16].replace("T", " ")
-    scenario = record.get("scenario") or "no scenario"
-    return f"{when} · {scenario} · {str(record.get('runId', ''))[:8]}"
+def run_label(run: RunView) -> str:
+    """``26 Nov 14:19 · High Risk · 1cd9d8`` for a run."""
+    when = run.started_at[:16].replace("T", " ")
+    return f"{when} · {run.scenario or 'no scenario'} · {run.run_id[:8]}"
 
 
 def status_text(status: str | None) -> str:

@@ -29,6 +29,7 @@ from orchestrator_gui.core.events import RunFinished
 from orchestrator_gui.ui.analysis.divergence_mark import DivergenceMark
 from orchestrator_gui.ui.analysis.history_menu import install_history_menu, selected_run_ids
 from orchestrator_gui.ui.analysis.tasks import Job
+from orchestrator_gui.ui.shown_run import StoredRun
 
 if TYPE_CHECKING:
     from orchestrator_gui.ui.analysis.compare_view import CompareView
@@ -105,7 +106,7 @@ class Analysis(QObject):
         except KeyError:
             self.host.show_message("That run is no longer in the history.", "error")
             return None
-        if (a.get("startedAt") or "") > (b.get("startedAt") or "") and not title:
+        if StoredRun(a).started_at > StoredRun(b).started_at and not title:
             a, b = b, a  # older on the left: "what changed since"
         return self.show_comparison(compare_runs(a, b), a, b, title)
 
@@ -113,10 +114,11 @@ class Analysis(QObject):
                         title: str = "") -> RunComparison:
         from orchestrator_gui.ui.analysis.compare_view import run_label
 
-        self.experience.show_run(b["runId"])
+        before, after = StoredRun(a), StoredRun(b)
+        self.experience.show_run(after.run_id)
         self.dock.show()
         self.dock.raise_()
-        self.view.show_comparison(comparison, run_label(a), run_label(b), title)
+        self.view.show_comparison(comparison, run_label(before), run_label(after), title)
         return comparison
 
     def compare_selected(self) -> RunComparison | None:
@@ -227,7 +229,7 @@ class Analysis(QObject):
             return False
         store = self.host.store()
         try:  # the snapshot it ran with, read with the app's registry (plugins included)
-            experiment = load_experiment(store.get_run(run_id).get("experiment") or {},
+            experiment = load_experiment(StoredRun(store.get_run(run_id)).experiment or {},
                                          registry=self.host.registry)
         except (KeyError, ExperimentError) as exc:
             self.host.show_message(f"Run {run_id[:8]} cannot be replayed: {exc}", "error")
@@ -245,7 +247,7 @@ class Analysis(QObject):
             return
         self.last_report = report
         if report.saved is False and report.result is not None:  # kept in memory, warned
-            self.experience.unsaved.add(report.result, report.record.get("experiment"),
+            self.experience.unsaved.add(report.result, StoredRun(report.record).experiment,
                                         report.save_error or "?")
         self.history.refresh()
         changed = [s.name for s in report.changed_steps]

@@ -5,9 +5,9 @@ a child graphics item of the node, the glow a :class:`Glow` item behind
 ``node.view`` (both kept on the node, hidden, once made), skipped steps are
 dimmed with the item's opacity, and the moving data is one scene item tracing
 the edge into the running step. The
-overlay follows a live run (``follow``) or redraws a stored one
-(``show_record``); either way ``step_record(step_id)`` gives the inspector
-what that step received and produced.
+overlay draws a run of ui/shown_run.py (``show(view)``): a live one it then
+follows event by event, or a stored one it redraws; either way ``step(step_id)``
+gives the inspector what that step received and produced.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from orchestrator_gui.ui.bridge import RunBridge
 from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.layout import NODE_HEIGHT, NODE_WIDTH
 from orchestrator_gui.ui.canvas.nodes import StepNode
+from orchestrator_gui.ui.shown_run import LiveRun, RunView, StepView
 
 COLORS = {"running": "#7aa2f7", "success": "#3fb950", "error": "#f05252", "timeout": "#e3a008",
           "cancelled": "#8b949e", "skipped": "#5c6370", "filtered": "#a371f7",
@@ -237,8 +238,8 @@ class RunOverlay(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent or canvas)
         self.canvas = canvas
-        self.run: RunResult | None = None  # live run followed
-        self.record: dict[str, Any] | None = None  # stored run shown
+        self.drawn: RunView | None = None  # the run drawn
+        self._live: RunResult | None = None  # its RunResult while live: step events follow it
         self.active: str | None = None  # step id glowing
         self._nodes: dict[str, StepNode] = {}
         self._badges: dict[str, StatusBadge] = {}
@@ -262,32 +263,44 @@ class RunOverlay(QObject):
 
     # --- what to show -----------------------------------------------------------------
 
-    def follow(self, run: RunResult | None) -> None:
+    def show(self, view: RunView | None) -> None:
+        """Draw ``view``: a live run is followed from now on (its steps so far drawn at
+        once); a stored one is redrawn, every step's status and duration, the last glowing."""
+        if view is not None and view.live is not None:
+            self.follow(view.live, view)
+            return
+        self.clear()
+        self.drawn = view
+        if view is None:
+            return
+        last = None
+        for step in view.steps():
+            status = step.status
+            self._mark(step.id, status, None if status == "skipped" else step.duration_ms)
+            if status not in ("skipped", "pending"):
+                last = step
+        if last is not None:
+            filtered = view.status == "filtered"
+            if filtered:
+                self._mark(last.id, "filtered", last.duration_ms)
+            self._activate(last.id, "filtered" if filtered else last.status)
+
+    def follow(self, run: RunResult | None, view: RunView | None = None) -> None:
         """Follow a live run from now on (its steps so far are drawn at once)."""
         self.clear()
-        self.run = run
         if run is None:
             return
+        self.drawn, self._live = view or LiveRun(run), run
         for step in run.steps:
             if step.status != "pending":
                 self._mark(step.id, step.status, step.duration_ms)
             if step.status == "running":
                 self._activate(step.id, "running")
 
-    def show_record(self, record: dict[str, Any]) -> None:
-        """Redraw a stored run: every step's status and duration, the last one glowing."""
-        self.clear()
-        self.record = record
-        last = None
-        for step in record.get("steps", []):
-            status = step.get("status", "pending")
-            self._mark(step["id"], status, None if status == "skipped" else step.get("durationMs"))
-            if status not in ("skipped", "pending"):
-                last = step["id"]
-        if last is not None:
-            if record.get("status") == "filtered":
-                self._mark(last, "filtered", self._step_duration(last))
-            self._activate(last, self._finished_status(last))
+    @property
+    def live_id(self) -> str | None:
+        """The id of the live run drawn (whose step events this overlay takes), or None."""
+        return self._live.run_id if self._live is not None else None
 
     def clear(self) -> None:
         self._pending.clear()
@@ -304,22 +317,12 @@ class RunOverlay(QObject):
             if isValid(node.view):
                 node.view.setOpacity(1.0)
         self._dimmed.clear()
-        self.run = None
-        self.record = None
+        self.drawn = self._live = None
         self._nodes = {n.step_id(): n for n in self.canvas.nodes()}
 
-    def step_record(self, step_id: str) -> dict[str, Any] | None:
-        """The shown run's record of ``step_id`` (the inspector's data), or None."""
-        if self.run is not None:
-            try:
-                return self.run.step(step_id).to_record()
-            except KeyError:
-                return None
-        if self.record is not None:
-            for step in self.record.get("steps", []):
-                if step.get("id") == step_id:
-                    return dict(step)
-        return None
+    def step(self, step_id: str) -> StepView | None:
+        """The drawn run's step ``step_id`` (the inspector's data), or None."""
+        return self.drawn.step(step_id) if self.drawn is not None else None
 
     def glow_color(self, step_id: str) -> str | None:
         """The colour ``step_id``'s node glows in (``#3fb950``), or None if it does not glow."""
@@ -343,7 +346,7 @@ class RunOverlay(QObject):
         self._defer(event)
 
     def _defer(self, event: Any) -> None:
-        if self.run is None or event.run_id != self.run.run_id:
+        if self._live is None or event.run_id != self._live.run_id:
             return
         self._pending.append(event)
         if not self._draw_timer.isActive():
@@ -361,7 +364,7 @@ class RunOverlay(QObject):
         """
         self._draw_timer.stop()
         events, self._pending = self._pending, []
-        for event in events:  # all of self.run: clear() drops them when the run changes
+        for event in events:  # all of self._live: clear() drops them when the run changes
             if isinstance(event, StepStarted):
                 self._mark(event.step_id, "running", None)
                 self._activate(event.step_id, "running")
@@ -374,7 +377,7 @@ class RunOverlay(QObject):
                 self._set_glow(event.step_id, event.status)
 
     def on_run_finished(self, event: Any) -> None:
-        if self.run is None or event.run_id != self.run.run_id:
+        if self._live is None or event.run_id != self._live.run_id:
             return
         self.draw_pending()
         if event.status == "filtered" and self.active is not None:
@@ -449,8 +452,8 @@ class RunOverlay(QObject):
         if isValid(self.glow) and self.glow.isVisible():
             self._glow_phase = (self._glow_phase + FRAME_MS / 1200) % 1.0
             self.glow.setOpacity(0.55 + 0.45 * abs(self._glow_phase * 2 - 1))
-        if self.run is not None and self.active is not None:
-            step = self.run.step(self.active)
+        if self._live is not None and self.active is not None:
+            step = self._live.step(self.active)
             if step.status == "running" and step.started_at is not None:
                 elapsed = (utc_now() - step.started_at).total_seconds() * 1000
                 if elapsed >= 1000:
@@ -458,11 +461,5 @@ class RunOverlay(QObject):
                                                   COLORS["running"])
 
     def _step_duration(self, step_id: str) -> float | None:
-        record = self.step_record(step_id)
-        return record.get("durationMs") if record else None
-
-    def _finished_status(self, step_id: str) -> str:
-        record = self.step_record(step_id) or {}
-        if self.record is not None and self.record.get("status") == "filtered":
-            return "filtered"
-        return str(record.get("status", "success"))
+        step = self.step(step_id)
+        return step.duration_ms if step is not None else None

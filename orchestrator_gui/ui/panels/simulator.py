@@ -10,6 +10,7 @@ Invalid JSON is shown with its reason and disables Run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
@@ -35,10 +36,19 @@ CUSTOM = "Custom"
 GDPR_EMAIL = "person@eu.com"
 
 
-class Simulator(QWidget):
-    """The left-hand run panel; emits ``run_requested(RunRequest dict)`` and ``cancel_requested``."""
+@dataclass(frozen=True)
+class RunRequest:
+    """What Run asks for: the input, the scenario recorded with the run, dry run or not."""
 
-    run_requested = Signal(object)  # {"input": dict, "scenario": str, "dry_run": bool}
+    input: dict[str, Any] = field(default_factory=dict)
+    scenario: str | None = None
+    dry_run: bool = False
+
+
+class Simulator(QWidget):
+    """The left-hand run panel; emits ``run_requested(RunRequest)`` and ``cancel_requested``."""
+
+    run_requested = Signal(object)  # RunRequest
     cancel_requested = Signal()
     save_preset_requested = Signal(str, object)  # name, input
 
@@ -190,8 +200,8 @@ class Simulator(QWidget):
         if self._input is None:
             self.problem_label.setText(f"Cannot run: {self._problem}")
             return
-        self.run_requested.emit({"input": dict(self._input), "scenario": self.scenario,
-                                 "dry_run": self.dry_run_toggle.isChecked()})
+        self.run_requested.emit(RunRequest(dict(self._input), self.scenario,
+                                           self.dry_run_toggle.isChecked()))
 
     def save_preset(self, name: str) -> None:
         if self._input is not None and name.strip():
