@@ -144,7 +144,7 @@ class DocumentController:
             self.show_message(f"Could not import {Path(path).name}; nothing was changed.\n"
                               + problems_text(exc.problems), "error")
             return False
-        self.host.import_guard.imported(experiment, path)  # asked about before its first run
+        # someone else's file until the user approves what it sends (ui/import_guard.py)
         self.open_experiment(experiment, path=Path(path), origin="file")
         self.recent.add(path)
         return True
@@ -183,6 +183,7 @@ class DocumentController:
             self.show_message(f"Could not save to the library: {exc}", "error")
             return False
         self.session.library_id = experiment.id
+        self.host.import_guard.vouch(experiment)  # made here: not asked about when reopened
         self.canvas.undo_stack.setClean()
         self.show_message(f"Saved “{experiment.name}” to the library.", "success")
         self.refresh()

@@ -63,5 +63,5 @@ def test_import_refuses_the_whole_corpus_and_keeps_the_open_experiment(
             failures.append(f"{path.name}: {', '.join(problems)} — {text[:300]!r}")
     assert not failures, "\n".join(failures)
     assert window.recent.load() == recent
-    assert window.import_guard.decisions.load() == {}
+    assert window.session.origin == "own"  # still the experiment opened before
     assert window.session.path is not None and window.session.path.name == "risk-assessment.json"

@@ -83,8 +83,8 @@ def test_first_run_lists_the_hosts_and_cancel_sends_nothing(
     asked(window).run_button.click()
     result = finish(window, qtbot)
     assert result.status == "success" and len(http_server.requests) == 1
-    entry = window.import_guard.decisions.get("imported-hook")
-    assert entry is not None and entry["answer"] == "run" and entry["hosts"] == [host]
+    kept = [a for a in window.store().list_approvals() if a["experimentId"] == "imported-hook"]
+    assert [a["hosts"] for a in kept] == [[host]]  # in the store, where the CLI reads it
     second = run(window)  # remembered: runs at once
     assert second is not None and window.import_guard.dialog is None
 
@@ -97,7 +97,7 @@ def test_dry_run_instead_is_remembered_and_can_be_asked_again(
     asked(window).dry_button.click()
     result = finish(window, qtbot)
     assert result.dry_run and result.status == "success" and http_server.requests == []
-    assert window.import_guard.decisions.get("imported-hook")["answer"] == "dry-run"  # type: ignore[index]
+    assert window.import_guard.choices.get("imported-hook") is not None
 
     again = run(window)  # a real run of it becomes a dry run, and the app says so
     assert again is None and window.import_guard.dialog is None
@@ -148,7 +148,7 @@ def test_a_host_added_later_is_asked_about(window: MainWindow, qtbot: Any, qloop
     asked(window).cancel_button.click()
 
 
-def test_library_and_shipped_examples_are_not_asked_about(
+def test_shipped_examples_are_not_asked_about_from_a_file_or_the_library(
         window: MainWindow, qtbot: Any, qloop: Any) -> None:
     shipped = resources.path("examples", "webhook-notification.json")
     assert window.documents.import_file(shipped)
@@ -157,7 +157,7 @@ def test_library_and_shipped_examples_are_not_asked_about(
     assert window.documents.open_library_id("webhook-notification")
     assert run(window, dry_run=True) is not None and window.import_guard.dialog is None
     finish(window, qtbot)
-    assert window.import_guard.decisions.load() == {}
+    assert window.store().list_approvals() == []  # trusted by fingerprint: nothing to keep
 
 
 def test_the_answer_lives_outside_the_document(window: MainWindow, qtbot: Any, qloop: Any,
