@@ -102,6 +102,9 @@ def build_actions(window: MainWindow) -> None:
                            "Search the step types and add one (Tab on the canvas)"))
     view.addAction(_action(window, "actionFit", "Zoom to &fit", c.fit, ["Ctrl+0", "F"],
                            "Show every step", canvas_only=True))
+    view.addAction(_action(window, "actionFitSelection", "Zoom to &selection",
+                           lambda: c.fit(selection_only=True), "Shift+F",
+                           "Show the selected steps", canvas_only=True))
     view.addAction(_action(window, "actionZoomIn", "Zoom &in", lambda: window.zoom(1), Key.ZoomIn))
     view.addAction(_action(window, "actionZoomOut", "Zoom &out", lambda: window.zoom(-1),
                            Key.ZoomOut))

@@ -22,20 +22,15 @@ from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
 from orchestrator_gui.ui import files
 from orchestrator_gui.ui.canvas.convert import ChainError
 from orchestrator_gui.ui.document import Origin
+from orchestrator_gui.ui.problems import problems_text
 
 if TYPE_CHECKING:
     from orchestrator_gui.ui.files import RecentFiles
     from orchestrator_gui.ui.host import Host
     from orchestrator_gui.ui.message_bar import MessageBar
+    from orchestrator_gui.ui.problems import ProblemsWatch
 
 JSON_FILTER = "Experiment JSON (*.json);;All files (*)"
-MAX_LISTED = 8
-
-
-def problems_text(problems: list[str]) -> str:
-    shown = "\n".join(f"• {p}" for p in problems[:MAX_LISTED])
-    more = len(problems) - MAX_LISTED
-    return shown + (f"\n… and {more} more" if more > 0 else "")
 
 
 class DocumentController:
@@ -45,9 +40,10 @@ class DocumentController:
     a command changed what is open or whether it is saved.
     """
 
-    def __init__(self, host: Host, message_bar: MessageBar, recent: RecentFiles,
-                 refresh: Callable[[], None]) -> None:
+    def __init__(self, host: Host, message_bar: MessageBar, problems: ProblemsWatch,
+                 recent: RecentFiles, refresh: Callable[[], None]) -> None:
         self.host = host
+        self.problems = problems  # what is wrong with the canvas, shown and marked
         self.session = host.session
         self.canvas = host.canvas
         self.message_bar = message_bar
@@ -75,16 +71,12 @@ class DocumentController:
 
     def current_experiment(self) -> Experiment | None:
         """The canvas as a validated experiment, or None with the reasons shown and marked."""
+        if not self.problems.show().ok:
+            return None
         try:
             return load_experiment(self.current_document(), registry=self.host.registry)
-        except ChainError as exc:
-            self.show_message("The steps are not one chain, so the experiment cannot be "
-                              "used yet. Marked in red on the canvas:\n"
-                              + problems_text([p.message for p in exc.report.problems]), "error")
-        except ExperimentError as exc:
-            self.show_message("The experiment has problems:\n" + problems_text(exc.problems),
-                              "error")
-        return None
+        except (ChainError, ExperimentError):  # changed since the check: shown on the next one
+            return None
 
     def validate(self) -> bool:
         experiment = self.current_experiment()

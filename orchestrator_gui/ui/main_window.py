@@ -44,6 +44,7 @@ from orchestrator_gui.ui.import_guard import ImportGuard
 from orchestrator_gui.ui.message_bar import MessageBar
 from orchestrator_gui.ui.panels.palette import Palette
 from orchestrator_gui.ui.panels.properties import PropertiesPanel
+from orchestrator_gui.ui.problems import ProblemsWatch
 from orchestrator_gui.ui.settings_controller import SettingsController
 from orchestrator_gui.ui.store_alarm import StoreAlarm
 from orchestrator_gui.ui.window_layout import WindowLayout
@@ -116,8 +117,9 @@ class MainWindow(QMainWindow):
         self.settings_controller.changed.connect(lambda s: stores.apply_settings(s))
         self.session = DocumentSession(self.canvas, stores, self.settings_controller)
         self.import_guard = ImportGuard(self)
-        self.documents = DocumentController(self, self.message_bar, self.recent,
-                                            self.refresh_state)
+        self.problems_watch = ProblemsWatch(self.canvas, self.registry, self.message_bar)
+        self.documents = DocumentController(self, self.message_bar, self.problems_watch,
+                                            self.recent, self.refresh_state)
         build_actions(self)
         self.add_panel("paletteDock", "Steps", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.add_panel("propertiesDock", "Properties", self.properties,
@@ -132,6 +134,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.chain_status, 1)
         self.statusBar().addPermanentWidget(self.source_label)
 
+        self.problems_watch.changed.connect(self.refresh_state)
         self.canvas.changed.connect(self.refresh_state)
         self.canvas.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.refresh_state()
@@ -235,8 +238,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
         self.setWindowModified(self.session.dirty)
         report = self.canvas.check()
+        problems = self.problems_watch.problems
         count = len(self.canvas.nodes())
-        if report.ok:
+        if report.ok and not problems.ok and not problems.chain:
+            more = len(problems.messages) - 1
+            self.chain_status.setText(f"⚠  {problems.messages[0]}" + (f"  (+{more} more)" if more else ""))
+            self.chain_status.setProperty("state", "problem")
+        elif report.ok:
             self.chain_status.setText(f"✓  {count} step{'s' * (count != 1)} in one chain")
             self.chain_status.setProperty("state", "ok")
         else:

@@ -44,10 +44,14 @@ class MessageBar(QFrame):
         close.clicked.connect(self.clear)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.level = ""
+        self.source: str | None = None  # who keeps this message up to date (e.g. "problems")
         self.hide()
 
     def show_message(self, text: str, level: str = "info",
-                     action: tuple[str, Callable[[], object]] | None = None) -> None:
+                     action: tuple[str, Callable[[], object]] | None = None,
+                     source: str | None = None) -> None:
+        """Show ``text``; ``source`` names who updates or clears it as things change."""
+        self.source = source
         self._action = action[1] if action else None
         self.action_button.setText(action[0] if action else "")
         self.action_button.setAccessibleName(action[0] if action else "")
@@ -68,6 +72,7 @@ class MessageBar(QFrame):
             self._action()
 
     def clear(self) -> None:
+        self.source = None
         self._action = None
         self.action_button.hide()
         self.level = ""

@@ -367,3 +367,46 @@ def test_copies_made_with_the_keyboard_go_into_the_chain_after_the_selected_step
 
 def canvas_id_to_step(canvas: Canvas, node_id: str) -> str:
     return next(n.step_id() for n in canvas.nodes() if n.id == node_id)
+
+
+def test_a_long_subtitle_keeps_the_step_id_whole_and_cuts_the_type_at_a_word(
+        qapp: object) -> None:
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from orchestrator_gui.ui.canvas.node_item import elided_subtitle
+
+    metrics = QFontMetricsF(QFont())
+    text = "Compliance Check  ·  compliance-1"
+    width = metrics.horizontalAdvance("Compliance Ch…  ·  compliance-1")
+    cut = elided_subtitle(text, metrics, width)
+    assert cut == "Compliance…  ·  compliance-1"  # the whole word kept, and the whole id
+    narrow = elided_subtitle(text, metrics, metrics.horizontalAdvance("Com…  ·  compliance-1"))
+    assert narrow.endswith("  ·  compliance-1") and "…ompliance" not in narrow
+    assert metrics.horizontalAdvance(cut) <= width
+    assert elided_subtitle(text, metrics, 1000) == text
+
+
+def test_the_edit_menu_names_an_edit_as_a_person_would(window: MainWindow) -> None:
+    transform = next(n for n in window.canvas.nodes() if n.step_id() == "transform-1")
+    window.canvas.set_step_property(transform, "name", "Clean up")
+    assert window.canvas.undo_stack.undoText() == "rename Normalize Data to Clean up"
+    config = dict(transform.get_property("step_config"))
+    window.canvas.set_step_property(transform, "step_config", config | {"mapping": {}})
+    undo = window.actions_by_name["actionUndo"]
+    assert undo.text() == "&Undo change settings of Clean up"
+    assert "step_config" not in undo.text() and "Transform:" not in undo.text()
+
+
+def test_zoom_to_fit_shows_every_step_even_with_one_selected(
+        window: MainWindow, qtbot: QtBot) -> None:
+    canvas = window.canvas
+    viewer = canvas.graph.viewer()
+    first = canvas.nodes()[0]
+    canvas.select([first])
+    canvas.fit(selection_only=True)  # Shift+F: just the one
+    canvas.view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F)
+    qtbot.wait(50)
+    seen = viewer.mapToScene(viewer.viewport().rect()).boundingRect()
+    assert all(seen.contains(n.view.sceneBoundingRect()) for n in canvas.nodes())
+    assert canvas.selected() == [first]  # fitting is not selecting

@@ -147,6 +147,16 @@ class Canvas(QObject):
                 node.item.set_fault(f"{previous}\n{problem.message}" if previous else problem.message)
                 self._marked.append(node)
 
+    def mark_steps(self, reasons: dict[str, str]) -> None:
+        """Outline the steps named (by step id) in red, the reason on hover, beside any
+        chain marks already made."""
+        for node in self.nodes():
+            reason = reasons.get(node.step_id())
+            if reason:
+                previous = node.item.fault
+                node.item.set_fault(f"{previous}\n{reason}" if previous else reason)
+                self._marked.append(node)
+
     def clear_marks(self) -> None:
         for node in self._marked:
             if node.graph is not None:
@@ -168,7 +178,7 @@ class Canvas(QObject):
                 pos = (chain_end.x_pos() + 290.0, chain_end.y_pos())
             else:
                 pos = chain_positions(len(nodes) + 1)[-1]
-        self.undo_stack.beginMacro(f"add {node_class.NODE_NAME}")
+        self.undo_stack.beginMacro(f"Add {node_class.NODE_NAME}")
         node: StepNode = self.graph.create_node(node_class.type_, pos=pos)
         if chain_end is not None:
             chain_end.output(0).connect_to(node.input(0))
@@ -177,8 +187,14 @@ class Canvas(QObject):
         return node
 
     def set_step_property(self, node: StepNode, name: str, value: Any) -> None:
-        """One undoable edit of a step property (name, step_id, step_config, ...)."""
+        """One undoable edit of a step property (name, step_id, step_config, ...), named in
+        the Edit menu as a person would say it ("Undo change settings of GDPR Check")."""
+        what = PROPERTY_WORDS.get(name, name.replace("_", " "))
+        label = (f"rename {node.name()} to {value}" if name == "name"
+                 else f"change {what} of {node.name()}")
+        self.undo_stack.beginMacro(label)
         node.set_property(name, value, push_undo=True)
+        self.undo_stack.endMacro()
 
     def delete_selected(self) -> None:
         nodes = self.selected()
@@ -268,16 +284,18 @@ class Canvas(QObject):
         """Lay the chain out left to right, wrapping long chains (one undo step)."""
         report, by_id = convert.check_graph(self.graph)
         order = [by_id[i] for i in report.order] if report.ok else self.nodes()
-        self.graph.begin_undo("auto-layout")
+        self.graph.begin_undo("auto-layout")  # shown as "Undo auto-layout"
         for node, (x, y) in zip(order, chain_positions(len(order)), strict=True):
             node.set_pos(x, y)
         self.graph.end_undo()
         self.fit()
 
-    def fit(self) -> None:
-        """Frame every step (or the selection), never magnifying past 100 %."""
+    def fit(self, *, selection_only: bool = False) -> None:
+        """Frame every step (Zoom to fit), or the selected ones (Zoom to selection), never
+        magnifying past 100 %."""
         viewer = self.graph.viewer()
-        items = [n.view for n in (self.selected() or self.nodes())]
+        chosen = self.selected() if selection_only else []
+        items = [n.view for n in (chosen or self.nodes())]
         if not items:
             viewer.reset_zoom()
             return
@@ -330,6 +348,10 @@ class Canvas(QObject):
     def _emit_selection(self, *_args: Any) -> None:
         selected = self.selected()
         self.selection_changed.emit(selected[0] if len(selected) == 1 else None)
+
+
+PROPERTY_WORDS = {"step_config": "settings", "step_id": "id", "name": "name",
+                  "step_timeout": "timeout"}
 
 
 def _run_order(copies: list[StepNode]) -> list[StepNode]:

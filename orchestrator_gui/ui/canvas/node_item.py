@@ -25,6 +25,8 @@ TEXT = QColor("#e6e9ef")
 SUBTEXT = QColor("#98a1b3")
 
 
+SUBTITLE_SEPARATOR = "  ·  "
+
 class StepNodeItem(NodeItem):  # type: ignore[misc]
     """The graphics item of a step node (drawn by us, positioned by NodeGraphQt)."""
 
@@ -32,7 +34,7 @@ class StepNodeItem(NodeItem):  # type: ignore[misc]
         super().__init__(name, parent)
         self.accent = QColor("#7f8c8d")
         self.glyph: QPixmap | None = None
-        self.subtitle = ""
+        self.subtitle = ""  # "Type  ·  step-id" (SUBTITLE_SEPARATOR between)
         self.fault: str | None = None
         self.badge: tuple[str, QColor] | None = None
         self._text_item.setVisible(False)
@@ -105,9 +107,7 @@ class StepNodeItem(NodeItem):  # type: ignore[misc]
         sub_font = QFont(painter.font())
         sub_font.setPointSizeF(8.0)
         name = QFontMetricsF(name_font).elidedText(self.name, Qt.TextElideMode.ElideRight, text_width)
-        sub = QFontMetricsF(sub_font).elidedText(
-            self.subtitle, Qt.TextElideMode.ElideMiddle, text_width
-        )
+        sub = elided_subtitle(self.subtitle, QFontMetricsF(sub_font), text_width)
         painter.setFont(name_font)
         painter.setPen(TEXT)
         painter.drawText(QRectF(text_left, 13, text_width, 22),
@@ -154,3 +154,20 @@ class StepNodeItem(NodeItem):  # type: ignore[misc]
         painter.setFont(font)
         painter.setPen(QColor("#ffffff"))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def elided_subtitle(subtitle: str, metrics: QFontMetricsF, width: float) -> str:
+    """``Type  ·  step-id`` cut to ``width``: the id stays whole (it is what people look
+    for), the type's title is shortened first, at a word's end when it can be."""
+    kind, sep, ident = subtitle.rpartition(SUBTITLE_SEPARATOR)
+    if not sep or metrics.horizontalAdvance(subtitle) <= width:
+        return metrics.elidedText(subtitle, Qt.TextElideMode.ElideRight, width)
+    room = width - metrics.horizontalAdvance(sep + ident)
+    if room < metrics.horizontalAdvance("Wo…"):
+        return metrics.elidedText(ident, Qt.TextElideMode.ElideRight, width)
+    words = kind.split(" ")
+    while len(words) > 1 and metrics.horizontalAdvance(" ".join(words) + "…") > room:
+        words.pop()
+    short = " ".join(words)
+    short = short if short == kind else short + "…"
+    return metrics.elidedText(short, Qt.TextElideMode.ElideRight, room) + sep + ident

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor
 
 from orchestrator_gui.core.registry import StepRegistry, StepType
 from orchestrator_gui.ui import icons
-from orchestrator_gui.ui.canvas.node_item import StepNodeItem
+from orchestrator_gui.ui.canvas.node_item import SUBTITLE_SEPARATOR, StepNodeItem
 
 IDENTIFIER = "orchestrator"
 STEP_PROPERTIES = ("step_id", "step_config", "step_timeout", "step_extra")
@@ -60,7 +60,7 @@ class StepNode(BaseNode):  # type: ignore[misc]
         return str(self.get_property("step_id"))
 
     def refresh_subtitle(self) -> None:
-        self.item.subtitle = f"{self.step_type.title}  ·  {self.step_id()}"
+        self.item.subtitle = f"{self.step_type.title}{SUBTITLE_SEPARATOR}{self.step_id()}"
         self.item.update()
 
     def set_selected(self, selected: bool = True) -> None:

@@ -46,6 +46,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
 
 from orchestrator_gui.core.events import RunFinished, RunStarted, StepLog
+from orchestrator_gui.ui.accessibility import describe_lines, lines_changed
 
 FLUSH_MS = 250
 # While more lines come than the view shows (ten runs logging every step), each flush
@@ -66,6 +67,7 @@ class LogPanel(QAbstractScrollArea):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("logPanel")
+        describe_lines(LogPanel)  # read by screen readers as its lines (ui/accessibility.py)
         self.setAccessibleName("Run log")
         self.setAccessibleDescription(
             "Lines written by running steps. Drag to select, Ctrl+C copies, Ctrl+A selects all.")
@@ -152,6 +154,7 @@ class LogPanel(QAbstractScrollArea):
         top = (max(0, len(self._lines) - rows) if following
                else max(0, top_before - self._dropped))  # a reader keeps their line on top
         self._set_bars(top)
+        lines_changed(self)  # only while an assistive technology listens
         shift = self._dropped + top - top_before  # lines the view moved down the log
         first_new = max(0, count_before - max(0, excess)) - top  # row of the first new line
         viewport = self.viewport()
@@ -168,6 +171,10 @@ class LogPanel(QAbstractScrollArea):
                                   (rows - first_new + 1) * self._lh))
 
     # --- what is shown -------------------------------------------------------------------
+
+    def readable_lines(self) -> list[str]:
+        """The lines shown, oldest first, for assistive technology."""
+        return self._lines
 
     def toPlainText(self) -> str:
         """Every line kept (not the ones waiting for the next flush), newline-separated."""
