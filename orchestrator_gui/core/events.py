@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from orchestrator_gui.core.document import Experiment
     from orchestrator_gui.core.result import RunResult, StepResult
+    from orchestrator_gui.core.status import RunStatus, StepStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ class StepFinished:
     run_id: str
     index: int
     step_id: str
-    status: str
+    status: StepStatus
     duration_ms: float | None
     step: StepResult
 
@@ -70,7 +71,7 @@ class StepFinished:
 @dataclass(frozen=True, slots=True)
 class RunFinished:
     run_id: str
-    status: str
+    status: RunStatus
     duration_ms: float | None
     result: RunResult
 
