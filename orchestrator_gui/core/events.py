@@ -77,4 +77,6 @@ class RunFinished:
 
 
 RunEvent = RunQueued | RunStarted | StepStarted | StepLog | StepFinished | RunFinished
+# A run's start or end, as the store writes it (and the window hears once it is written).
+RunLifeEvent = RunQueued | RunStarted | RunFinished
 Listener = Callable[[Any], None]
