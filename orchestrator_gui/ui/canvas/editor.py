@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from NodeGraphQt import NodeGraph
 from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.registry import StepRegistry, default_registry
-from orchestrator_gui.ui.canvas import convert
+from orchestrator_gui.ui.canvas import convert, graph_adapter
 from orchestrator_gui.ui.canvas.chain import ChainReport
 from orchestrator_gui.ui.canvas.layout import chain_positions
 from orchestrator_gui.ui.canvas.nodes import StepNode, build_node_classes
@@ -51,7 +50,7 @@ class Canvas(QObject):
     def __init__(self, registry: StepRegistry | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.registry = registry or default_registry()
-        self.graph = NodeGraph(self)
+        self.graph = graph_adapter.NodeGraph(self)
         self.graph.set_background_color(24, 27, 33)
         self.graph.set_grid_color(38, 42, 51)
         self.graph.set_acyclic(True)
@@ -60,7 +59,7 @@ class Canvas(QObject):
         self.graph.register_nodes(list(self.node_classes.values()))
         self.base: dict[str, Any] = {}
         self.widget: QWidget = self.graph.widget
-        self.view: QWidget = self.graph.viewer()
+        self.view: QGraphicsView = self.graph.viewer()
         self.view.setObjectName("canvas")
         # NodeGraphQt repaints the bounding rect of all changes; while a run goes that
         # spans the glowing node, the data dots on a (long) edge and the last badge, so
@@ -223,16 +222,12 @@ class Canvas(QObject):
 
     def fit(self) -> None:
         """Frame every step (or the selection), never magnifying past 100 %."""
-        viewer = self.graph.viewer()
-        items = [n.view for n in (self.selected() or self.nodes())]
-        if not items:
-            viewer.reset_zoom()
-            return
-        rect = viewer._combined_rect(items).adjusted(-80, -80, 80, 80)
-        viewer._scene_range = rect
-        viewer._update_scene()
-        if viewer.get_zoom() > 0.0:
-            viewer.reset_zoom(rect.center())
+        graph_adapter.frame(self.view, [n.item for n in (self.selected() or self.nodes())],
+                            margin=80)
+
+    def zoom(self, direction: int) -> None:
+        """Zoom in a step (``direction`` 1) or out (-1)."""
+        graph_adapter.zoom_by(self.view, 0.1 * direction)
 
     # --- internals ------------------------------------------------------------------
 

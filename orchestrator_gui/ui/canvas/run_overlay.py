@@ -13,8 +13,7 @@ what that step received and produced.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPixmap
@@ -39,7 +38,6 @@ from orchestrator_gui.ui.status_style import color as status_color
 PENDING_COLOR = status_color(StepStatus.PENDING)
 RUNNING_COLOR = status_color(StepStatus.RUNNING)
 FRAME_MS = 33
-_Item = TypeVar("_Item", bound=QGraphicsItem)
 # Data shows on the edge, moving, and the glow pulses once a step has run this long: a
 # step of a few tens of milliseconds is over before a frame would show movement, and ten
 # runs of such steps made the canvas repaint 20 more times a second for nothing (issue 5).
@@ -207,16 +205,6 @@ class DataFlow(QGraphicsRectItem):
             dot.setPos(self.path.pointAtPercent(t))
 
 
-def _kept_on(view: QGraphicsItem, name: str, make: Callable[[], _Item]) -> _Item:
-    """The run item ``name`` a node's view keeps (made the first time, or again if Qt
-    deleted it): hidden and shown again run after run, as removing it crashes."""
-    item: _Item | None = getattr(view, name, None)
-    if item is None or not isValid(item):
-        item = make()
-        setattr(view, name, item)
-    return item
-
-
 class RunOverlay(QObject):
     """Draws one run (live or stored) on a :class:`Canvas`."""
 
@@ -376,7 +364,7 @@ class RunOverlay(QObject):
         node = self._nodes.get(step_id)
         if node is None or not isValid(node.view):
             return
-        badge = _kept_on(node.view, "run_badge", lambda: StatusBadge(node.view))
+        badge = node.item.kept("run_badge", lambda: StatusBadge(node.view))
         self._badges[step_id] = badge
         badge.setVisible(True)
         badge.set(badge_text(status, duration_ms), status_color(status, PENDING_COLOR))
@@ -399,12 +387,11 @@ class RunOverlay(QObject):
         step over sooner would have nothing to show, and their repaint (the old edge and
         the new one, corners apart when a chain wraps to the next row) cost every step."""
         node = self._nodes.get(self.active or "")
-        if node is None or not isValid(node.view) or not node.inputs():
+        if node is None or not isValid(node.view):
             return
-        pipes = node.input(0).view.connected_pipes
-        if not pipes:
+        pipe = node.input_pipe()
+        if pipe is None:
             return
-        pipe = pipes[0]
         if not isValid(self._flow):
             self._flow = DataFlow()
         if self._flow.scene() is None and pipe.scene() is not None:
@@ -419,7 +406,7 @@ class RunOverlay(QObject):
         called NodeGraphQt's Python ``itemChange`` on both nodes every step."""
         self.active = step_id
         node = self._nodes.get(step_id or "")
-        glow = (_kept_on(node.view, "run_glow", Glow)
+        glow = (node.item.kept("run_glow", Glow)
                 if node is not None and isValid(node.view) else None)
         if isValid(self.glow) and self.glow is not glow:  # (gone with its node if deleted)
             self.glow.setVisible(False)
