@@ -46,6 +46,10 @@ LOOKS: dict[str, StatusLook] = {
 }
 
 
+# The colours alone, for the canvas's per-step path (a dict lookup, no call).
+COLORS: dict[str, str] = {status: found.color for status, found in LOOKS.items()}
+
+
 def look(status: str) -> StatusLook:
     """``status``'s look; a word outside the vocabulary is shown as it is, muted."""
     found = LOOKS.get(status)

@@ -98,10 +98,10 @@ class CardItem(NodeItem):  # type: ignore[misc]
         """The view item ``key`` this node keeps (made by ``make`` the first time, or again
         if Qt deleted it): hidden and shown again run after run, as removing a child of a
         node item crashes NodeGraphQt."""
-        item = self._kept.get(key)
+        item: Any = self._kept.get(key)  # (no typing.cast: it is a call, on every step event)
         if item is None or not isValid(item):
             item = self._kept[key] = make()
-        return cast(_Item, item)
+        return item
 
     def paint_card(self, painter: QPainter, option: Any, widget: Any) -> None:
         """Draw the card in item coordinates (0, 0, ``CARD_SIZE``)."""

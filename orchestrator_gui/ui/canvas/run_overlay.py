@@ -32,11 +32,12 @@ from orchestrator_gui.ui.bridge import RunBridge, connect_event
 from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.layout import NODE_HEIGHT, NODE_WIDTH
 from orchestrator_gui.ui.canvas.nodes import StepNode
-from orchestrator_gui.ui.status_style import badge_text
-from orchestrator_gui.ui.status_style import color as status_color
+from orchestrator_gui.ui.status_style import COLORS, badge_text
 
-PENDING_COLOR = status_color(StepStatus.PENDING)
-RUNNING_COLOR = status_color(StepStatus.RUNNING)
+PENDING_COLOR = COLORS[StepStatus.PENDING]
+RUNNING_COLOR = COLORS[StepStatus.RUNNING]
+# Bound once for the per-event path: reading a member off an Enum class costs ~0.15 µs.
+_RUNNING, _SKIPPED = StepStatus.RUNNING, StepStatus.SKIPPED
 FRAME_MS = 33
 # Data shows on the edge, moving, and the glow pulses once a step has run this long: a
 # step of a few tens of milliseconds is over before a frame would show movement, and ten
@@ -340,11 +341,11 @@ class RunOverlay(QObject):
         events, self._pending = self._pending, []
         for event in events:  # all of self.run: clear() drops them when the run changes
             if isinstance(event, StepStarted):
-                self._mark(event.step_id, StepStatus.RUNNING, None)
-                self._activate(event.step_id, StepStatus.RUNNING)
+                self._mark(event.step_id, _RUNNING, None)
+                self._activate(event.step_id, _RUNNING)
                 continue
             self._mark(event.step_id, event.status, event.duration_ms)
-            if event.step_id == self.active and event.status != StepStatus.RUNNING:
+            if event.step_id == self.active and event.status != _RUNNING:
                 if isValid(self._flow):
                     self._flow.setVisible(False)
                 self._timer.stop()
@@ -364,14 +365,14 @@ class RunOverlay(QObject):
         node = self._nodes.get(step_id)
         if node is None or not isValid(node.view):
             return
-        badge = node.item.kept("run_badge", lambda: StatusBadge(node.view))
+        badge = node.view.kept("run_badge", lambda: StatusBadge(node.view))
         self._badges[step_id] = badge
         badge.setVisible(True)
-        badge.set(badge_text(status, duration_ms), status_color(status, PENDING_COLOR))
+        badge.set(badge_text(status, duration_ms), COLORS.get(status, PENDING_COLOR))
         # on the badge, not the node: the node's own tip (a fault in the chain) stays, and
         # the node's Python itemChange is not called back twice per mark
         badge.setToolTip(f"{node.name()}: {status}")
-        if status == StepStatus.SKIPPED:
+        if status == _SKIPPED:
             node.view.setOpacity(0.5)
             self._dimmed.append(node)
 
@@ -379,7 +380,7 @@ class RunOverlay(QObject):
         self._set_glow(step_id, status)
         if isValid(self._flow):
             self._flow.setVisible(False)  # shown again by the running step's first frame
-        if status == StepStatus.RUNNING:
+        if status == _RUNNING:
             self._timer.start(ANIMATE_AFTER_MS)
 
     def _show_flow(self) -> None:
@@ -406,14 +407,14 @@ class RunOverlay(QObject):
         called NodeGraphQt's Python ``itemChange`` on both nodes every step."""
         self.active = step_id
         node = self._nodes.get(step_id or "")
-        glow = (node.item.kept("run_glow", Glow)
+        glow = (node.view.kept("run_glow", Glow)
                 if node is not None and isValid(node.view) else None)
         if isValid(self.glow) and self.glow is not glow:  # (gone with its node if deleted)
             self.glow.setVisible(False)
         if node is None or glow is None:
             return
         self.glow = glow
-        glow.show_on(node.view, status_color(status, RUNNING_COLOR))
+        glow.show_on(node.view, COLORS.get(status, RUNNING_COLOR))
         glow.setOpacity(1.0)
 
     def _tick(self) -> None:
@@ -427,10 +428,10 @@ class RunOverlay(QObject):
             self.glow.setOpacity(0.55 + 0.45 * abs(self._glow_phase * 2 - 1))
         if self.run is not None and self.active is not None:
             step = self.run.step(self.active)
-            if step.status == StepStatus.RUNNING and step.started_at is not None:
+            if step.status == _RUNNING and step.started_at is not None:
                 elapsed = (utc_now() - step.started_at).total_seconds() * 1000
                 if elapsed >= 1000:
-                    self._badges[self.active].set(badge_text(StepStatus.RUNNING, elapsed),
+                    self._badges[self.active].set(badge_text(_RUNNING, elapsed),
                                                   RUNNING_COLOR)
 
     def _step_duration(self, step_id: str) -> float | None:
