@@ -76,7 +76,7 @@ def sweep_text(sweep: Sweep) -> str:
     columns = sweep.grid_values
     headers = [sweep.field] + (
         [f"{sweep.grid_field}={jsonio.dumps(g).decode()}" for g in columns]
-        if sweep.grid_field else [sweep.watch])
+        if sweep.grid_field else [sweep.plotted()])
     cells: dict[tuple[float, str], str] = {}
     for row in sweep.rows:
         cells[(row.value, jsonio.dumps(row.grid_value).decode())] = (
@@ -86,7 +86,9 @@ def sweep_text(sweep: Sweep) -> str:
     lines = [table(rows, headers), ""]
     flips = sweep.flips()
     if not flips:
-        lines.append(f"no flip: {sweep.watch} is the same over the whole range")
+        lines.append(f"no flip: {sweep.plotted()} is the same over the whole range")
+    if not all(row.watched for row in sweep.rows if row.problem is None):
+        lines.append(f"note: where a run did not record {sweep.watch}, its status is shown")
     for flip in flips:
         where = (f"{sweep.grid_field}={jsonio.dumps(flip.grid_value).decode()}: "
                  if sweep.grid_field else "")

@@ -44,10 +44,12 @@ class SweepRow:
     outcome: Any
     run_id: str | None = None
     problem: str | None = None
+    watched: bool = False  # the outcome is the watched path's value, not the run's status
 
     def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "gridValue": self.grid_value, "status": self.status,
-                "outcome": self.outcome, "runId": self.run_id, "problem": self.problem}
+                "outcome": self.outcome, "runId": self.run_id, "problem": self.problem,
+                "watched": self.watched}
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,15 @@ class Sweep:
                     out.append(Flip(low.value, high.value, low.outcome, high.outcome,
                                     grid_value))
         return out
+
+    def plotted(self) -> str:
+        """What the outcomes are, in words: the watched path, the run status, or both."""
+        watched = [r.watched for r in self.rows]
+        if watched and all(watched):
+            return self.watch
+        if not any(watched):
+            return "the run status"
+        return f"{self.watch} (the run status where a run did not reach it)"
 
     def series(self) -> dict[str, list[tuple[float, Any]]]:
         """For a plot: one series per grid value (its JSON text), points (value, outcome)."""
@@ -169,6 +180,6 @@ def _row(value: float, grid_value: Any, item: BatchItem, watch: tuple[str, ...])
     if run is None:
         return SweepRow(value, grid_value, "refused", None, None, item.problem)
     outcome = RecordView(run).get(watch)
-    if outcome is MISSING:
-        outcome = run.status
-    return SweepRow(value, grid_value, run.status, outcome, run.run_id)
+    if outcome is MISSING:  # the run ended before the path was written: its status is shown
+        return SweepRow(value, grid_value, run.status, run.status, run.run_id)
+    return SweepRow(value, grid_value, run.status, outcome, run.run_id, watched=True)

@@ -42,6 +42,7 @@ from orchestrator_gui.ui.panels.palette import Palette
 from orchestrator_gui.ui.panels.properties import PropertiesPanel
 from orchestrator_gui.ui.settings_controller import SettingsController
 from orchestrator_gui.ui.store_alarm import StoreAlarm
+from orchestrator_gui.ui.window_layout import WindowLayout
 
 if TYPE_CHECKING:
     from orchestrator_gui.store import Store
@@ -87,7 +88,6 @@ class MainWindow(FileOps, QMainWindow):
         self.setWindowIcon(icons.app_icon())
         self.setAccessibleName(APP_TITLE)
         self.setDockNestingEnabled(True)
-        self.resize(1480, 900)
 
         self.canvas = Canvas(self.registry, self)
         self.quick_add = QuickAdd(self.canvas)
@@ -109,8 +109,6 @@ class MainWindow(FileOps, QMainWindow):
         self.add_panel("paletteDock", "Steps", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.add_panel("propertiesDock", "Properties", self.properties,
                        Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.docks["paletteDock"], self.docks["propertiesDock"]], [250, 340],
-                         Qt.Orientation.Horizontal)
 
         self.chain_status = QLabel(self)
         self.chain_status.setObjectName("chainStatus")
@@ -133,6 +131,11 @@ class MainWindow(FileOps, QMainWindow):
             from orchestrator_gui.ui.analysis.wiring import install_analysis
 
             install_analysis(self)  # compare, suites, sweeps, baselines (issue 8)
+        self.window_layout = WindowLayout(self, self.docks)
+        self.view_menu.addAction(self.window_layout.details_action)
+        self.view_menu.addAction(self.window_layout.reset_action)
+        self.canvas.selection_changed.connect(self._on_step_clicked)
+        self.window_layout.restore()
 
     # --- layout ---------------------------------------------------------------------
 
@@ -201,9 +204,14 @@ class MainWindow(FileOps, QMainWindow):
         if self.library_id:
             self.source_label.setText(f"Library: {self.library_id}")
         elif self.document_path:
-            self.source_label.setText(str(self.document_path))
+            self.source_label.setText(self.document_path.name)
         else:
             self.source_label.setText("Not saved yet")
+        self.source_label.setToolTip(str(self.document_path or ""))
+
+    def _on_step_clicked(self, node: object) -> None:
+        if node is not None:
+            self.window_layout.open_details()
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self.refresh_state()

@@ -115,3 +115,14 @@ def test_baseline_and_replay(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["baseline", "--show", "risk-assessment"]) == 1
     assert main(["baseline"]) == 2
     assert main(["replay", "0000nope"]) == 2
+
+
+def test_sweep_names_the_run_status_when_no_run_records_the_watched_path(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["sweep", "risk-assessment", "--field", "riskScore", "--from", "0", "--to", "0.2",
+                 "--steps", "3", "--watch", "decision.nowhere"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "no flip: the run status is the same over the whole range" in out
+    assert "where a run did not record decision.nowhere, its status is shown" in out
+    assert "no flip: decision.nowhere" not in out

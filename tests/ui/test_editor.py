@@ -332,4 +332,8 @@ def test_the_canvas_paints_its_whole_background_itself(window: MainWindow, qtbot
                (image.width() - 3, image.height() - 3)]
     for x, y in corners:
         color = image.pixelColor(x, y)
-        assert (color.red(), color.green(), color.blue()) in background, (x, y, color.name())
+        rgb = (color.red(), color.green(), color.blue())
+        # grid lines thinned out by the zoom blend a shade or two into the canvas colour;
+        # what lies beneath (the window, #1f232b) is further away than that
+        assert any(max(abs(a - b) for a, b in zip(rgb, bg, strict=True)) <= 3
+                   for bg in background), (x, y, color.name())

@@ -64,3 +64,17 @@ def test_a_range_without_a_flip_and_bad_settings_say_so(main_window: Any, qtbot:
     assert not dialog.run()
     assert dialog.message.text().startswith("Sweep: invalid path")
     assert dialog.plot.categories == ["below"]  # the last good plot stays
+
+
+def test_a_watched_path_no_run_records_is_named_as_the_run_status_that_was_plotted(
+        main_window: Any, qtbot: Any) -> None:
+    dialog = open_sweep(main_window)
+    dialog.steps.setValue(3)
+    dialog.watch.setText("decision.nowhere")
+    dialog.run_button.click()
+    qtbot.waitUntil(lambda: dialog.run_button.isEnabled(), timeout=15000)
+    assert dialog.plot.categories == ["success"]
+    text = dialog.message.text()
+    assert text.startswith("No flip: the run status is the same"), text
+    assert "No run recorded decision.nowhere" in text
+    assert dialog.sweep is not None and dialog.sweep.plotted() == "the run status"

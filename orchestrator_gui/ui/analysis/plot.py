@@ -149,7 +149,7 @@ class SweepPlot(QWidget):
         painter.drawText(QRectF(area.left(), area.bottom() + 24, area.width(), 20),
                          Qt.AlignmentFlag.AlignCenter, self.sweep.field)
         painter.drawText(QRectF(4, 8, 400, 20), Qt.AlignmentFlag.AlignLeft,
-                         f"{self.sweep.watch} by {self.sweep.field}")
+                         f"{self.sweep.plotted()} by {self.sweep.field}")
 
     def _series(self, painter: QPainter, points: list[tuple[float, Any]], color: str,
                 number: int, count: int) -> None:

@@ -221,9 +221,11 @@ class SweepDialog(QDialog):
         self.plot.set_sweep(sweep)
         flips = self.plot.flip_labels
         if flips:
-            self._say("<b>The outcome flips</b>: " + "; ".join(flips) + ".", error=False)
+            self._say("<b>The outcome flips</b>: " + "; ".join(flips) + "." + _why_status(sweep),
+                      error=False)
         else:
-            self._say(f"No flip: {sweep.watch} is the same over the whole range.", error=False)
+            self._say(html.escape(f"No flip: {sweep.plotted()} is the same over the whole range.")
+                      + _why_status(sweep), error=False)
         self.finished_sweep.emit(sweep)
 
     def _say(self, text: str, error: bool = True) -> None:
@@ -237,3 +239,13 @@ class SweepDialog(QDialog):
     def _grid_toggled(self, on: bool) -> None:
         self.grid_field.setEnabled(on)
         self.grid_values.setEnabled(on)
+
+
+def _why_status(sweep: Sweep) -> str:
+    """When run statuses were plotted instead of the watched path, say why, once."""
+    if all(row.watched for row in sweep.rows):
+        return ""
+    if not any(row.watched for row in sweep.rows):
+        return html.escape(f" No run recorded {sweep.watch}, so their status is plotted: "
+                           "check the path to watch.")
+    return html.escape(f" Runs that did not record {sweep.watch} show their status.")
