@@ -24,6 +24,7 @@ from orchestrator_gui.core.events import RunFinished, StepFinished
 from orchestrator_gui.core.jsondiff import same
 from orchestrator_gui.core.suite_model import Suite
 from orchestrator_gui.core.suites import run_suite
+from orchestrator_gui.core.sweeps import run_sweep
 from orchestrator_gui.store import Store
 
 from .conftest import experiment
@@ -119,3 +120,12 @@ async def test_suite_expectations_on_statuses_compare_with_the_plain_words(
     result = run.results[0]
     assert result.passed, [c.to_dict() for c in result.checks]
     assert type(result.status) is str and all(type(s) is str for s in result.step_statuses)
+
+
+async def test_a_sweep_shows_the_plain_word_where_a_run_did_not_reach_the_path(
+        engine: Engine) -> None:
+    doc = load_experiment(experiment(("a", "append"), ("bad", "boom")), registry=engine.registry)
+    sweep = await run_sweep(doc, {}, "x", [1.0, 2.0], engine=engine)  # watches decision.outcome
+    assert [(type(r.status), type(r.outcome)) for r in sweep.rows] == [(str, str)] * 2
+    assert [r.outcome for r in sweep.rows] == ["error", "error"] and not sweep.flips()
+    assert same(sweep.rows[0].outcome, jsonio.loads_trusted(jsonio.dumps(sweep.rows[1].outcome)))
