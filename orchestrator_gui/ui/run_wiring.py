@@ -191,12 +191,13 @@ class RunExperience(QObject):
         return unsaved.record() if unsaved is not None else self.window.store().get_run(run_id)
 
     def run_again(self, run_id: str) -> RunResult | None:
-        """Repeat a stored run's input and scenario on the current experiment."""
+        """Repeat a stored run's input and scenario on the current experiment, in the mode
+        the simulator shows now (its Dry run box), whatever mode the old run had."""
         record = self.record_of(run_id)
         self.simulator.set_input(record.get("input") or {}, record.get("scenario"))
         return self.run({"input": record.get("input") or {},
                          "scenario": record.get("scenario") or self.simulator.scenario,
-                         "dry_run": bool(record.get("dryRun"))})
+                         "dry_run": self.simulator.dry_run_toggle.isChecked()})
 
     def show_run(self, run_id: str) -> None:
         """Redraw a run: live if it is going, else from the store on the version it ran on."""

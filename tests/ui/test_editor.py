@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 from pytestqt.qtbot import QtBot
 
 from orchestrator_gui.core.registry import default_registry
+from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.nodes import StepNode
 from orchestrator_gui.ui.main_window import MainWindow
 from orchestrator_gui.ui.panels.palette import TYPE_ROLE
@@ -337,3 +338,32 @@ def test_the_canvas_paints_its_whole_background_itself(window: MainWindow, qtbot
         # what lies beneath (the window, #1f232b) is further away than that
         assert any(max(abs(a - b) for a, b in zip(rgb, bg, strict=True)) <= 3
                    for bg in background), (x, y, color.name())
+
+
+def test_copies_made_with_the_keyboard_go_into_the_chain_after_the_selected_step(
+        window: MainWindow, qtbot: QtBot) -> None:
+    canvas = window.canvas
+    before = canvas.check().order
+    transform = next(n for n in canvas.nodes() if n.step_id() == "transform-1")
+    canvas.select([transform])
+    canvas.view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    report = canvas.check()
+    assert report.ok, report.summary()
+    ids = [canvas_id_to_step(canvas, i) for i in report.order]
+    assert ids[:3] == ["input-1", "transform-1", "transform-2"]  # pasted right after it
+    assert len(ids) == len(before) + 1
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # the copy, again
+    report = canvas.check()
+    assert report.ok, report.summary()
+    assert [canvas_id_to_step(canvas, i) for i in report.order][:4] == [
+        "input-1", "transform-1", "transform-2", "transform-3"]
+    assert canvas.undo_stack.undoText() == "Duplicate steps"
+    canvas.undo_stack.undo()
+    canvas.undo_stack.undo()
+    assert canvas.check().ok and canvas.check().order == before
+
+
+def canvas_id_to_step(canvas: Canvas, node_id: str) -> str:
+    return next(n.step_id() for n in canvas.nodes() if n.id == node_id)

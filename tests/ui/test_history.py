@@ -342,3 +342,23 @@ def test_a_new_run_count_repaints_the_label_without_laying_the_window_out_again(
     assert requests.count == 0  # the docks are not laid out again for each new count
     metrics = panel.count_label.fontMetrics()
     assert metrics.horizontalAdvance(f"{MAX_ROWS} runs") <= panel.count_label.width()
+
+
+def test_run_again_follows_the_dry_run_box_not_the_old_runs_mode(
+        app_window: Any, qtbot: Any, registry: Any, store: Any) -> None:
+    app_window.canvas.load(experiment(registry, GATED))
+    ex = experience(app_window)
+    ex.simulator.dry_run_toggle.setChecked(True)
+    ex.simulator.run_button.click()
+    wait_finished(qtbot, app_window)
+    table = ex.history.table
+    for box, expected in ((False, False), (True, True)):
+        ex.simulator.dry_run_toggle.setChecked(box)
+        qtbot.waitUntil(lambda: table.model().rowCount() >= 1)
+        click_row(qtbot, table, 0)
+        count = len(store.list_runs("exp-test"))
+        ex.history.again_button.click()
+        wait_finished(qtbot, app_window)
+        qtbot.waitUntil(lambda n=count: len(store.list_runs("exp-test")) == n + 1)
+        newest = store.list_runs("exp-test")[0]
+        assert store.get_run(newest.run_id)["dryRun"] is expected

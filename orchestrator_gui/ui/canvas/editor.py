@@ -9,10 +9,11 @@ Panels talk to this class, never to NodeGraphQt directly.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from orchestrator_gui.core.document import Experiment
@@ -61,6 +62,11 @@ class Canvas(QObject):
         self.widget: QWidget = self.graph.widget
         self.view: QGraphicsView = self.graph.viewer()
         self.view.setObjectName("canvas")
+        # The viewer makes its own Undo/Redo actions (for its context menu) with the same
+        # Ctrl+Z / Ctrl+Shift+Z as the window's: two actions on one key, and Qt runs neither.
+        for own in self.graph.viewer().findChildren(QAction):
+            if own.shortcuts() and own.text() in ("&Undo", "&Redo"):
+                own.setShortcuts([])
         # NodeGraphQt repaints the bounding rect of all changes; while a run goes that
         # spans the glowing node, the data dots on a (long) edge and the last badge, so
         # the worst repaints are the big ones. Qt's default paints just what changed
@@ -192,23 +198,70 @@ class Canvas(QObject):
         return bool(self.graph.copy_nodes(self.selected() or None))
 
     def paste(self) -> list[StepNode]:
-        self.undo_stack.beginMacro("paste steps")
+        """Paste the copied steps after the selected step (else at the chain's end)."""
+        anchor = self._anchor()
+        self.undo_stack.beginMacro("Paste steps")
         nodes = [n for n in (self.graph.paste_nodes() or []) if isinstance(n, StepNode)]
         self._give_fresh_ids(nodes)
+        self._splice(nodes, anchor)
         self.undo_stack.endMacro()
         self.select(nodes)
         return nodes
 
     def duplicate(self) -> list[StepNode]:
+        """Copies of the selected steps, right after the last of them in the chain."""
         selected = self.selected()
         if not selected:
             return []
-        self.undo_stack.beginMacro("duplicate steps")
+        anchor = self._anchor()
+        self.undo_stack.beginMacro("Duplicate steps")
         nodes = [n for n in (self.graph.duplicate_nodes(selected) or []) if isinstance(n, StepNode)]
         self._give_fresh_ids(nodes)
+        self._splice(nodes, anchor)
         self.undo_stack.endMacro()
         self.select(nodes)
         return nodes
+
+    def _anchor(self) -> StepNode | None:
+        """Where copies go: after the selected step latest in the chain, else the chain's end."""
+        report, by_id = convert.check_graph(self.graph)
+        if not report.ok or not report.order:
+            return None
+        chosen = {n.id for n in self.selected()}
+        in_chain = [by_id[i] for i in report.order if by_id[i].id in chosen]
+        return in_chain[-1] if in_chain else by_id[report.order[-1]]
+
+    def _splice(self, copies: list[StepNode], anchor: StepNode | None) -> None:
+        """Wire ``copies`` in as one run of steps after ``anchor``; never a branch.
+
+        A copy keeps the wires between copies; its wires to steps that were not
+        copied are dropped (they would make one step feed two). The copies, in
+        their own order (else left to right), then go between ``anchor`` and what
+        followed it.
+        """
+        if not copies:
+            return
+        mine = {id(n) for n in copies}
+        for node in copies:
+            for port in (*node.inputs().values(), *node.outputs().values()):
+                for other in list(port.connected_ports()):
+                    if id(other.node()) not in mine:
+                        port.disconnect_from(other)
+        for first, second in itertools.pairwise(_run_order(copies)):
+            if not first.output(0).connected_ports():
+                first.output(0).connect_to(second.input(0))
+        if anchor is None:
+            return
+        run = _run_order(copies)
+        after = list(anchor.output(0).connected_ports())
+        for port in after:
+            anchor.output(0).disconnect_from(port)
+        anchor.output(0).connect_to(run[0].input(0))
+        for port in after:
+            run[-1].output(0).connect_to(port)
+        dx = 290.0
+        for index, node in enumerate(run, start=1):
+            node.set_pos(anchor.x_pos() + dx * index, anchor.y_pos() + 140.0)
 
     def auto_layout(self) -> None:
         """Lay the chain out left to right, wrapping long chains (one undo step)."""
@@ -273,3 +326,22 @@ class Canvas(QObject):
         selected = self.selected()
         self.selection_changed.emit(selected[0] if len(selected) == 1 else None)
 
+
+def _run_order(copies: list[StepNode]) -> list[StepNode]:
+    """The copies as one run: following their own wires from the one with no copy before it,
+    else (no wires) from left to right."""
+    by_id = {id(n): n for n in copies}
+    incoming = {id(n): [p.node() for p in n.input(0).connected_ports() if id(p.node()) in by_id]
+                for n in copies}
+    starts = sorted((n for n in copies if not incoming[id(n)]), key=lambda n: n.x_pos())
+    order: list[StepNode] = []
+    seen: set[int] = set()
+    for start in starts:
+        node: StepNode | None = start
+        while node is not None and id(node) not in seen:
+            seen.add(id(node))
+            order.append(node)
+            nxt = [p.node() for p in node.output(0).connected_ports() if id(p.node()) in by_id]
+            node = nxt[0] if nxt else None
+    order += [n for n in copies if id(n) not in seen]
+    return order

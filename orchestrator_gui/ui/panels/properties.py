@@ -28,6 +28,7 @@ from orchestrator_gui.core.document import describe_error
 from orchestrator_gui.ui import icons
 from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.nodes import StepNode
+from orchestrator_gui.ui.panels.experiment_form import ExperimentForm
 from orchestrator_gui.ui.panels.fields import NOT_SET, FieldEditor, FieldSpec, field_specs
 
 COMMON = (
@@ -55,6 +56,8 @@ class PropertiesPanel(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         canvas.selection_changed.connect(self.show_node)
         canvas.step_changed.connect(self._on_step_changed)
+        canvas.changed.connect(self._on_canvas_changed)
+        self.experiment_form: ExperimentForm | None = None
         self.show_node(None)
 
     def editor(self, key: str) -> FieldEditor:
@@ -73,11 +76,23 @@ class PropertiesPanel(QScrollArea):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(14, 12, 14, 14)
         layout.setSpacing(10)
+        self.experiment_form = None
+        if node is None and not self.canvas.selected():
+            layout.addWidget(self._section("Experiment"))
+            self.experiment_form = ExperimentForm(self.canvas, body)
+            layout.addWidget(self.experiment_form)
+            hint = QLabel("Select a step on the canvas to edit it here. Drag steps from the "
+                          "palette, or press Tab on the canvas to add one by name.")
+            hint.setObjectName("emptyHint")
+            hint.setWordWrap(True)
+            layout.addSpacing(8)
+            layout.addWidget(hint)
+            layout.addStretch(1)
+            self.setWidget(body)
+            return
         if node is None:
             count = len(self.canvas.selected())
-            text = (f"{count} steps selected.\nSelect one step to edit it." if count > 1 else
-                    "Select a step on the canvas to edit it here.\n\n"
-                    "Drag steps from the palette, or press Tab on the canvas to add one by name.")
+            text = f"{count} steps selected.\nSelect one step to edit it."
             hint = QLabel(text)
             hint.setObjectName("emptyHint")
             hint.setWordWrap(True)
@@ -164,6 +179,10 @@ class PropertiesPanel(QScrollArea):
         for key, editor in self.editors.items():
             editor.set_value(self._current(key))
             editor.set_error(None)
+
+    def _on_canvas_changed(self) -> None:
+        if self.experiment_form is not None:
+            self.experiment_form.load()  # an undo, or another experiment opened
 
     def _on_step_changed(self, node: object, _name: str) -> None:
         if node is self.node:
