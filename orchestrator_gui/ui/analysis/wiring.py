@@ -24,7 +24,7 @@ from orchestrator_gui.core.baselines import ReplayReport, compare_to_baseline, r
 from orchestrator_gui.core.compare import RunComparison, compare_runs
 from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
-from orchestrator_gui.core.events import RunFinished
+from orchestrator_gui.core.events import RunFinished, RunLifeEvent
 from orchestrator_gui.ui.analysis.divergence_mark import DivergenceMark
 from orchestrator_gui.ui.analysis.history_menu import install_history_menu, selected_run_ids
 from orchestrator_gui.ui.analysis.tasks import Job
@@ -192,7 +192,7 @@ class Analysis(QObject):
             if model.rowCount():
                 model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1, 0))
 
-    def _on_run_stored(self, event: Any) -> None:
+    def _on_run_stored(self, event: RunLifeEvent) -> None:
         if not isinstance(event, RunFinished):
             return
         if event.result.experiment_id != self.experience.canvas.base.get("id"):

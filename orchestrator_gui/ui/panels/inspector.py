@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from orchestrator_gui.core import jsonio
-from orchestrator_gui.ui.canvas.run_overlay import COLORS, MARKS
-from orchestrator_gui.ui.panels.history import format_duration
+from orchestrator_gui.core.status import StepStatus
+from orchestrator_gui.ui import status_style
+from orchestrator_gui.ui.status_style import format_duration
 
 MAX_ITEMS = 2000
 
@@ -148,12 +149,12 @@ class Inspector(QWidget):
             self.output_view.set_value(None)
             self.logs.clear()
             return
-        status = str(record.get("status", "pending"))
-        color = COLORS.get(status, "#98a1b3")
+        status = str(record.get("status", StepStatus.PENDING))
+        color = status_style.color(status)
         self.title.setText(f"<b>{_html(record.get('name', ''))}</b>"
                            f"&nbsp;<span style='color:#98a1b3'>{_html(record.get('type', ''))}"
                            f" · {_html(record.get('id', ''))}</span>")
-        self.summary.setText(f"<span style='color:{color}'>{MARKS.get(status, '')} {status}</span>"
+        self.summary.setText(f"<span style='color:{color}'>{status_style.mark(status)} {status}</span>"
                              f" · {format_duration(record.get('durationMs'))}")
         error = record.get("error")
         self.error.setVisible(bool(error))
@@ -167,7 +168,7 @@ class Inspector(QWidget):
                               f" {line.get('message', '')}")
         if error:
             self.tabs.setCurrentWidget(self.logs if not record.get("output") else self.output_view)
-        elif status == "success":
+        elif status == StepStatus.SUCCESS:
             self.tabs.setCurrentWidget(self.output_view)
 
 
