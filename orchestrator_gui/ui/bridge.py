@@ -15,11 +15,13 @@ every run.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 
 from orchestrator_gui.core.events import (
+    RunEvent,
     RunFinished,
     RunQueued,
     RunStarted,
@@ -54,7 +56,7 @@ class RunBridge(QObject):
             RunFinished: self.run_finished,
         }
 
-    def listen(self, event: Any) -> None:
+    def listen(self, event: RunEvent) -> None:
         """The engine listener: at most one typed signal per event.
 
         At most one: an emit costs ~20 µs of PySide6's own time, paid on the UI
@@ -69,3 +71,14 @@ class RunBridge(QObject):
 
 
 _FOLLOWED_ONLY = frozenset({StepStarted, StepFinished})
+
+
+def connect_event(signal: SignalInstance[Any], slot: Callable[..., object],
+                  kind: Qt.ConnectionType = Qt.ConnectionType.AutoConnection) -> None:
+    """Connect a slot typed with the core's event classes to a ``Signal(object)``.
+
+    PySide6's stubs take only ``Callable[[object], ...]`` for such a signal, which a
+    slot typed ``(event: StepFinished)`` is not; the slot itself is connected (no
+    wrapper called per event), this only says so to the type checker.
+    """
+    signal.connect(cast("Callable[[object], object]", slot), kind)

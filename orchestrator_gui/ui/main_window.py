@@ -228,8 +228,7 @@ class MainWindow(QMainWindow):
             work()
 
     def zoom(self, direction: int) -> None:
-        viewer = self.canvas.graph.viewer()
-        viewer.set_zoom(viewer.get_zoom() + 0.1 * direction)
+        self.canvas.zoom(direction)
 
     # --- state ----------------------------------------------------------------------
 

@@ -27,7 +27,9 @@ from orchestrator_gui import resources
 from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.engine import Engine
 from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
+from orchestrator_gui.core.events import RunFinished, StepFinished, StepStarted
 from orchestrator_gui.core.result import RunResult
+from orchestrator_gui.ui.bridge import connect_event
 from orchestrator_gui.ui.canvas.replay_view import ReplayView
 from orchestrator_gui.ui.canvas.run_overlay import RunOverlay
 from orchestrator_gui.ui.panels.history import HistoryPanel
@@ -116,14 +118,14 @@ class RunExperience(QObject):
         self.controller.start_failed.connect(
             lambda reason: host.show_message(f"The run could not start: {reason}", "error"))
         self.controller.store_failed.connect(lambda reason: host.show_message(reason, "error"))
-        self.controller.stored.connect(self.history.on_run_stored)
+        connect_event(self.controller.stored, self.history.on_run_stored)
         self.controller.run_unsaved.connect(
             lambda result, experiment, reason: self.unsaved.add(result, experiment, reason))
         self.unsaved.changed.connect(self.history.refresh_soon)
         for signal in (bridge.run_started, bridge.step_log, bridge.run_finished):
-            signal.connect(self.log_panel.on_event)
-        bridge.step_finished.connect(self._on_step_event)
-        bridge.run_finished.connect(self._on_run_finished)
+            connect_event(signal, self.log_panel.on_event)
+        connect_event(bridge.step_finished, self._on_step_event)
+        connect_event(bridge.run_finished, self._on_run_finished)
         self.history.run_selected.connect(self.show_run)
         self.history.run_again.connect(self.run_again)
         self.history.run_deleted.connect(self.unsaved.forget)
@@ -300,11 +302,11 @@ class RunExperience(QObject):
             self.overlay.show(view)
         self.simulator.set_busy(self.shown.live_going)
 
-    def _on_step_event(self, event: Any) -> None:
+    def _on_step_event(self, event: StepStarted | StepFinished) -> None:
         if event.run_id == self.overlay.live_id:
             self._inspect_selected()
 
-    def _on_run_finished(self, event: Any) -> None:
+    def _on_run_finished(self, event: RunFinished) -> None:
         self.simulator.set_busy(self.shown.live_going)
         if event.run_id == self.overlay.live_id:
             self._inspect_selected()

@@ -15,6 +15,7 @@ from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.nodes import StepNode
 from orchestrator_gui.ui.main_window import MainWindow
 from orchestrator_gui.ui.panels.palette import TYPE_ROLE
+from orchestrator_gui.ui.panels.rows_editor import RowsEditor
 
 
 def node(window: MainWindow, step_id: str) -> StepNode:
@@ -133,7 +134,7 @@ def test_every_kind_of_config_field_gets_a_fitting_control(window: MainWindow) -
     editors = window.properties.editors
     assert isinstance(editors["action"].control, QComboBox)
     assert isinstance(editors["detectPatterns"].control, QCheckBox)
-    assert isinstance(editors["sensitiveFields"].control, QPlainTextEdit)
+    assert isinstance(editors["sensitiveFields"].control, RowsEditor)  # a list, by rows
     assert editors["action"].control.currentText() == "mask"
     for editor in editors.values():
         assert editor.control.accessibleName(), editor.spec.key
@@ -144,15 +145,53 @@ def test_a_json_field_rejects_bad_json_and_applies_good_json(
 ) -> None:
     step = select(window, "compliance-1")
     editor = window.properties.editor("sensitiveFields")
-    text = editor.control
-    assert isinstance(text, QPlainTextEdit)
+    rows = editor.control
+    assert isinstance(rows, RowsEditor)
+    rows.json_button.click()  # the JSON fallback of the list editor
+    text = rows.text
     text.setPlainText('["email", ')
     assert editor.error.isVisible()
     editor.committed.emit()
     assert "sensitiveFields" not in step.get_property("step_config")
-    text.setPlainText('["email", "iban"]')
+    text.setPlainText('["email",   "iban"]')
     editor.committed.emit()
     assert step.get_property("step_config")["sensitiveFields"] == ["email", "iban"]
+    assert text.toPlainText() == '["email",   "iban"]'  # not reformatted under the cursor
+    rows.json_button.click()  # back to rows: the value comes along
+    assert rows.rows() == [["email"], ["iban"]]
+
+
+def test_mapping_rows_add_reorder_and_refuse_a_name_given_twice(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    step = select(window, "transform-1")
+    editor = window.properties.editor("mapping")
+    rows = editor.control
+    assert isinstance(rows, RowsEditor) and rows.mapping
+    before = dict(step.get_property("step_config").get("mapping", {}))
+    count = len(rows.rows())
+    rows.table.setFocus()
+    rows.add_button.click()
+    assert len(rows.rows()) == count + 1
+    row = rows.table.currentRow()
+    rows.table.item(row, 0).setText("score")
+    rows.table.item(row, 1).setText("riskScore")
+    assert step.get_property("step_config")["mapping"] == before | {"score": "riskScore"}
+    rows.table.setCurrentCell(row, 0)
+    window.activateWindow()
+    rows.table.setFocus()
+    qtbot.waitUntil(rows.table.hasFocus, timeout=1000)
+    qtbot.keyClick(rows.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    if row > 0:
+        assert list(step.get_property("step_config")["mapping"]).index("score") == row - 1
+    rows.add_button.click()
+    new = rows.table.currentRow()
+    rows.table.item(new, 0).setText("score")
+    rows.table.item(new, 1).setText("other")
+    assert "named twice" in editor.error.text()
+    assert step.get_property("step_config")["mapping"]["score"] == "riskScore"
+    qtbot.keyClick(rows.table, Qt.Key.Key_Delete)
+    assert not editor.error.isVisible() or not editor.error.text()
 
 
 def test_step_ids_stay_unique_when_renamed_pasted_or_duplicated(

@@ -9,9 +9,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
-from orchestrator_gui.ui.canvas.run_overlay import COLORS
 from orchestrator_gui.ui.panels.history import COLUMNS
 from orchestrator_gui.ui.panels.simulator import RunRequest
+from orchestrator_gui.ui.status_style import color as status_color
 from tests.ui.run_support import (  # noqa: F401 (fixtures)
     app_window,
     experience,
@@ -56,7 +56,7 @@ def test_rows_newest_first_with_time_scenario_status_duration(app_window: Any, q
         COLUMNS)
     assert [cell(table, r, 1) for r in range(3)] == ["GDPR Sensitive", "High Risk", "Happy Path"]
     assert [cell(table, r, 2) for r in range(3)] == ["success", "filtered", "success"]
-    assert cell(table, 1, 2, Qt.ItemDataRole.ForegroundRole).name() == COLORS["filtered"]
+    assert cell(table, 1, 2, Qt.ItemDataRole.ForegroundRole).name() == status_color("filtered")
     assert all(cell(table, r, 3).endswith(("ms", " s")) for r in range(3))
     assert cell(table, 0, 0).count(":") == 1  # day, month and time
     assert ex.history.count_label.text() == "3 runs"
@@ -265,7 +265,7 @@ def test_the_table_paints_each_status_in_its_colour_and_durations_to_the_right(
 
     for row, status in ((0, "filtered"), (1, "success")):
         ink = inked(row, 2)
-        assert any(near(color, QColor(COLORS[status])) for _x, color in ink), status
+        assert any(near(color, QColor(status_color(status))) for _x, color in ink), status
         duration = table.visualRect(table.model().index(row, 3))
         xs = [x for x, _color in inked(row, 3)]
         assert xs and max(xs) > duration.right() - 12 and min(xs) > duration.left() + 8
@@ -294,7 +294,7 @@ def test_a_selected_run_is_highlighted_and_a_long_scenario_stays_in_its_column(
     assert palette.color(QPalette.ColorRole.Highlight).name() in selected
     # the selected run's status in the highlight's text colour, not its own (readable)
     assert palette.color(QPalette.ColorRole.HighlightedText).name() in selected
-    assert QColor(COLORS["success"]).name() not in selected
+    assert QColor(status_color("success")).name() not in selected
     assert palette.color(QPalette.ColorRole.Highlight).name() not in colours(0, 2)
     # the scenario too long for its column is cut short (with an ellipsis) inside its cell
     metrics = table.fontMetrics()

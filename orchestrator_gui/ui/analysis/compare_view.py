@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from orchestrator_gui.core.compare import RunComparison, StepComparison
+from orchestrator_gui.ui import status_style
 from orchestrator_gui.ui.analysis.changes_tree import ChangesTree
 from orchestrator_gui.ui.analysis.style import FAIL, MUTED, PASS, tinted
-from orchestrator_gui.ui.canvas.run_overlay import COLORS, MARKS
-from orchestrator_gui.ui.panels.history import format_duration
+from orchestrator_gui.ui.status_style import format_duration
 
 if TYPE_CHECKING:
     from orchestrator_gui.ui.shown_run import RunView
@@ -45,7 +45,7 @@ def run_label(run: RunView) -> str:
 
 
 def status_text(status: str | None) -> str:
-    return "—" if status is None else f"{MARKS.get(status, '')} {status}".strip()
+    return "—" if status is None else f"{status_style.mark(status)} {status}".strip()
 
 
 def delta_text(ms: float | None) -> str:
@@ -161,7 +161,7 @@ class CompareView(QWidget):
 
     @staticmethod
     def _run_status(status: str | None, ms: float | None) -> str:
-        color = COLORS.get(status or "", MUTED)
+        color = status_style.color(status, MUTED)
         return (f"<span style='color:{color}'>{status_text(status)}</span> "
                 f"<span style='color:#98a1b3'>in {format_duration(ms)}</span>")
 
@@ -182,7 +182,7 @@ class CompareView(QWidget):
             item.setData(1, Qt.ItemDataRole.UserRole, step.diverged)
             item.setToolTip(0, f"{step.name} ({step.step_id})")
             for column, status in ((1, step.status_a), (2, step.status_b)):
-                item.setForeground(column, QBrush(QColor(COLORS.get(status or "", MUTED))))
+                item.setForeground(column, QBrush(QColor(status_style.color(status, MUTED))))
             if step.diverged:
                 for column in range(len(STEP_HEADERS)):
                     item.setBackground(column, QBrush(tinted(FAIL if step.only_in or

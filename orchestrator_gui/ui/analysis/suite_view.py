@@ -34,7 +34,7 @@ from orchestrator_gui.core.suites import (
 from orchestrator_gui.ui.analysis.suite_editor import SuiteEditor
 from orchestrator_gui.ui.analysis.suite_results import Heatmap, SuiteGrid
 from orchestrator_gui.ui.analysis.tasks import Job
-from orchestrator_gui.ui.panels.history import format_duration
+from orchestrator_gui.ui.status_style import format_duration
 
 if TYPE_CHECKING:
     from orchestrator_gui.ui.host import Host

@@ -25,10 +25,11 @@ from orchestrator_gui.core.baselines import ReplayReport, compare_to_baseline, r
 from orchestrator_gui.core.compare import RunComparison, compare_runs
 from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
-from orchestrator_gui.core.events import RunFinished
+from orchestrator_gui.core.events import RunFinished, RunLifeEvent
 from orchestrator_gui.ui.analysis.divergence_mark import DivergenceMark
 from orchestrator_gui.ui.analysis.history_menu import install_history_menu, selected_run_ids
 from orchestrator_gui.ui.analysis.tasks import Job
+from orchestrator_gui.ui.bridge import connect_event
 from orchestrator_gui.ui.shown_run import StoredRun
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class Analysis(QObject):
         self.dock.visibilityChanged.connect(self._on_dock_visible)
         self.baseline_note.clicked.connect(self._open_note)
         self.experience.canvas.changed.connect(self._sync_baseline)
-        self.experience.controller.stored.connect(self._on_run_stored)  # its end is stored
+        connect_event(self.experience.controller.stored, self._on_run_stored)  # end stored
         self._add_actions()
         host.after_first_paint(self._sync_baseline)  # when the history is first read
 
@@ -192,7 +193,7 @@ class Analysis(QObject):
             if model.rowCount():
                 model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1, 0), [])
 
-    def _on_run_stored(self, event: Any) -> None:
+    def _on_run_stored(self, event: RunLifeEvent) -> None:
         if not isinstance(event, RunFinished):
             return
         if event.result.experiment_id != self.experience.canvas.base.get("id"):

@@ -15,10 +15,9 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from NodeGraphQt import NodeGraph
-
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.ui.canvas.chain import ChainReport, check_chain
+from orchestrator_gui.ui.canvas.graph_adapter import NodeGraph
 from orchestrator_gui.ui.canvas.layout import chain_positions
 from orchestrator_gui.ui.canvas.nodes import StepNode
 
@@ -57,9 +56,7 @@ def build_graph(
         pos = positions.get(step.id, fallback[index])
         graph.add_node(node, pos=[float(pos[0]), float(pos[1])], selected=False, push_undo=False)
         # NodeGraphQt made the name unique on add; a document may repeat names.
-        node.model.name = step.name
-        node.view.name = step.name
-        node.NODE_NAME = step.name
+        node.rename_quietly(step.name)
         node.refresh_subtitle()
         nodes.append(node)
     for left, right in itertools.pairwise(nodes):

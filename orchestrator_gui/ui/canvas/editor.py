@@ -12,14 +12,13 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from NodeGraphQt import NodeGraph
 from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.registry import StepRegistry, default_registry
-from orchestrator_gui.ui.canvas import convert
+from orchestrator_gui.ui.canvas import convert, graph_adapter
 from orchestrator_gui.ui.canvas.chain import ChainReport
 from orchestrator_gui.ui.canvas.layout import chain_positions
 from orchestrator_gui.ui.canvas.nodes import StepNode, build_node_classes
@@ -52,7 +51,7 @@ class Canvas(QObject):
     def __init__(self, registry: StepRegistry | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.registry = registry or default_registry()
-        self.graph = NodeGraph(self)
+        self.graph = graph_adapter.NodeGraph(self)
         self.graph.set_background_color(24, 27, 33)
         self.graph.set_grid_color(38, 42, 51)
         self.graph.set_acyclic(True)
@@ -61,13 +60,9 @@ class Canvas(QObject):
         self.graph.register_nodes(list(self.node_classes.values()))
         self.base: dict[str, Any] = {}
         self.widget: QWidget = self.graph.widget
-        self.view: QWidget = self.graph.viewer()
+        self.view: QGraphicsView = self.graph.viewer()
         self.view.setObjectName("canvas")
-        # The viewer makes its own Undo/Redo actions (for its context menu) with the same
-        # Ctrl+Z / Ctrl+Shift+Z as the window's: two actions on one key, and Qt runs neither.
-        for own in self.graph.viewer().findChildren(QAction):
-            if own.shortcuts() and own.text() in ("&Undo", "&Redo"):
-                own.setShortcuts([])
+        graph_adapter.tame_viewer(self.view)  # no second Ctrl+Z, no stale modifier state
         # NodeGraphQt repaints the bounding rect of all changes; while a run goes that
         # spans the glowing node, the data dots on a (long) edge and the last badge, so
         # the worst repaints are the big ones. Qt's default paints just what changed
@@ -193,6 +188,10 @@ class Canvas(QObject):
         label = (f"rename {node.name()} to {value}" if name == "name"
                  else f"change {what} of {node.name()}")
         self.undo_stack.beginMacro(label)
+        if isinstance(value, dict) and node.get_property(name) == value:
+            # equal but ordered differently (rows moved): NodeGraphQt skips an equal value,
+            # so the property passes through an empty one, within the same undo step
+            node.set_property(name, type(value)(), push_undo=True)
         node.set_property(name, value, push_undo=True)
         self.undo_stack.endMacro()
 
@@ -293,17 +292,12 @@ class Canvas(QObject):
     def fit(self, *, selection_only: bool = False) -> None:
         """Frame every step (Zoom to fit), or the selected ones (Zoom to selection), never
         magnifying past 100 %."""
-        viewer = self.graph.viewer()
         chosen = self.selected() if selection_only else []
-        items = [n.view for n in (chosen or self.nodes())]
-        if not items:
-            viewer.reset_zoom()
-            return
-        rect = viewer._combined_rect(items).adjusted(-80, -80, 80, 80)
-        viewer._scene_range = rect
-        viewer._update_scene()
-        if viewer.get_zoom() > 0.0:
-            viewer.reset_zoom(rect.center())
+        graph_adapter.frame(self.view, [n.item for n in (chosen or self.nodes())], margin=80)
+
+    def zoom(self, direction: int) -> None:
+        """Zoom in a step (``direction`` 1) or out (-1)."""
+        graph_adapter.zoom_by(self.view, 0.1 * direction)
 
     # --- internals ------------------------------------------------------------------
 

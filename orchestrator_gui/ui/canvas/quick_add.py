@@ -105,7 +105,7 @@ class QuickAdd(QFrame):
         self.dismiss()
         if item is None or item.isHidden():
             return None
-        scene = self.canvas.graph.viewer().mapToScene(self._at)
+        scene = self.canvas.view.mapToScene(self._at)
         return self.canvas.add_step(str(item.data(Qt.ItemDataRole.UserRole)),
                                     pos=(scene.x() - 110, scene.y() - 34))
 

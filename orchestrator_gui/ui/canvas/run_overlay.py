@@ -13,8 +13,7 @@ gives the inspector what that step received and produced.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPixmap
@@ -26,38 +25,25 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from orchestrator_gui.core.events import StepStarted
+from orchestrator_gui.core.events import RunFinished, StepFinished, StepStarted
 from orchestrator_gui.core.result import RunResult, utc_now
-from orchestrator_gui.ui.bridge import RunBridge
+from orchestrator_gui.core.status import UNRUN_STEP_STATUSES, RunStatus, StepStatus
+from orchestrator_gui.ui.bridge import RunBridge, connect_event
 from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.layout import NODE_HEIGHT, NODE_WIDTH
 from orchestrator_gui.ui.canvas.nodes import StepNode
 from orchestrator_gui.ui.shown_run import LiveRun, RunView, StepView
+from orchestrator_gui.ui.status_style import COLORS, badge_text
 
-COLORS = {"running": "#7aa2f7", "success": "#3fb950", "error": "#f05252", "timeout": "#e3a008",
-          "cancelled": "#8b949e", "skipped": "#5c6370", "filtered": "#a371f7",
-          "pending": "#5c6370"}
-MARKS = {"running": "●", "success": "✓", "error": "✗", "timeout": "⏱", "cancelled": "■",
-         "skipped": "–", "filtered": "⊘", "pending": "…"}
+PENDING_COLOR = COLORS[StepStatus.PENDING]
+RUNNING_COLOR = COLORS[StepStatus.RUNNING]
+# Bound once for the per-event path: reading a member off an Enum class costs ~0.15 µs.
+_RUNNING, _SKIPPED = StepStatus.RUNNING, StepStatus.SKIPPED
 FRAME_MS = 33
-_Item = TypeVar("_Item", bound=QGraphicsItem)
 # Data shows on the edge, moving, and the glow pulses once a step has run this long: a
 # step of a few tens of milliseconds is over before a frame would show movement, and ten
 # runs of such steps made the canvas repaint 20 more times a second for nothing (issue 5).
 ANIMATE_AFTER_MS = 250
-
-
-def badge_text(status: str, duration_ms: float | None) -> str:
-    mark = MARKS.get(status, "")
-    if status == "skipped":
-        return f"{mark} skipped"
-    took = ""
-    if duration_ms is not None:
-        took = f" {duration_ms / 1000:.2f} s" if duration_ms >= 1000 else f" {duration_ms:.0f} ms"
-        if duration_ms < 1:
-            took = " <0.1 ms" if duration_ms < 0.05 else f" {duration_ms:.1f} ms"
-    label = status if status in ("filtered", "timeout", "cancelled", "running") else ""
-    return f"{mark} {label}{took}".replace("  ", " ").strip()
 
 
 class StatusBadge(QGraphicsPixmapItem):
@@ -77,7 +63,7 @@ class StatusBadge(QGraphicsPixmapItem):
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
         self.text = ""
-        self.color = QColor(COLORS["pending"])
+        self.color = QColor(PENDING_COLOR)
         self.setZValue(5)
         self.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
         self.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
@@ -191,7 +177,7 @@ class DataFlow(QGraphicsRectItem):
         super().__init__()
         self.path = QPainterPath()
         self.phase = 0.0
-        self.color = QColor(COLORS["running"])
+        self.color = QColor(RUNNING_COLOR)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setZValue(3)
@@ -221,16 +207,6 @@ class DataFlow(QGraphicsRectItem):
             dot.setPos(self.path.pointAtPercent(t))
 
 
-def _kept_on(view: QGraphicsItem, name: str, make: Callable[[], _Item]) -> _Item:
-    """The run item ``name`` a node's view keeps (made the first time, or again if Qt
-    deleted it): hidden and shown again run after run, as removing it crashes."""
-    item: _Item | None = getattr(view, name, None)
-    if item is None or not isValid(item):
-        item = make()
-        setattr(view, name, item)
-    return item
-
-
 class RunOverlay(QObject):
     """Draws one run (live or stored) on a :class:`Canvas`."""
 
@@ -251,15 +227,16 @@ class RunOverlay(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
-        self._pending: list[Any] = []  # the followed run's step events, not drawn yet
+        # the followed run's step events, not drawn yet
+        self._pending: list[StepStarted | StepFinished] = []
         self._draw_timer = QTimer(self)
         self._draw_timer.setSingleShot(True)
         self._draw_timer.setInterval(0)  # a Qt timer, not a posted call: see draw_pending
         self._draw_timer.timeout.connect(self.draw_pending)
         if bridge is not None:
-            bridge.step_started.connect(self.on_step_started)
-            bridge.step_finished.connect(self.on_step_finished)
-            bridge.run_finished.connect(self.on_run_finished)
+            connect_event(bridge.step_started, self.on_step_started)
+            connect_event(bridge.step_finished, self.on_step_finished)
+            connect_event(bridge.run_finished, self.on_run_finished)
 
     # --- what to show -----------------------------------------------------------------
 
@@ -276,14 +253,14 @@ class RunOverlay(QObject):
         last = None
         for step in view.steps():
             status = step.status
-            self._mark(step.id, status, None if status == "skipped" else step.duration_ms)
-            if status not in ("skipped", "pending"):
+            self._mark(step.id, status, None if status == StepStatus.SKIPPED else step.duration_ms)
+            if status not in UNRUN_STEP_STATUSES:
                 last = step
         if last is not None:
-            filtered = view.status == "filtered"
+            filtered = view.status == RunStatus.FILTERED
             if filtered:
-                self._mark(last.id, "filtered", last.duration_ms)
-            self._activate(last.id, "filtered" if filtered else last.status)
+                self._mark(last.id, RunStatus.FILTERED, last.duration_ms)
+            self._activate(last.id, RunStatus.FILTERED if filtered else last.status)
 
     def follow(self, run: RunResult | None, view: RunView | None = None) -> None:
         """Follow a live run from now on (its steps so far are drawn at once)."""
@@ -292,10 +269,10 @@ class RunOverlay(QObject):
             return
         self.drawn, self._live = view or LiveRun(run), run
         for step in run.steps:
-            if step.status != "pending":
+            if step.status != StepStatus.PENDING:
                 self._mark(step.id, step.status, step.duration_ms)
-            if step.status == "running":
-                self._activate(step.id, "running")
+            if step.status == StepStatus.RUNNING:
+                self._activate(step.id, StepStatus.RUNNING)
 
     @property
     def live_id(self) -> str | None:
@@ -339,13 +316,13 @@ class RunOverlay(QObject):
 
     # --- live events ----------------------------------------------------------------
 
-    def on_step_started(self, event: Any) -> None:
+    def on_step_started(self, event: StepStarted) -> None:
         self._defer(event)
 
-    def on_step_finished(self, event: Any) -> None:
+    def on_step_finished(self, event: StepFinished) -> None:
         self._defer(event)
 
-    def _defer(self, event: Any) -> None:
+    def _defer(self, event: StepStarted | StepFinished) -> None:
         if self._live is None or event.run_id != self._live.run_id:
             return
         self._pending.append(event)
@@ -366,23 +343,23 @@ class RunOverlay(QObject):
         events, self._pending = self._pending, []
         for event in events:  # all of self._live: clear() drops them when the run changes
             if isinstance(event, StepStarted):
-                self._mark(event.step_id, "running", None)
-                self._activate(event.step_id, "running")
+                self._mark(event.step_id, _RUNNING, None)
+                self._activate(event.step_id, _RUNNING)
                 continue
             self._mark(event.step_id, event.status, event.duration_ms)
-            if event.step_id == self.active and event.status != "running":
+            if event.step_id == self.active and event.status != _RUNNING:
                 if isValid(self._flow):
                     self._flow.setVisible(False)
                 self._timer.stop()
                 self._set_glow(event.step_id, event.status)
 
-    def on_run_finished(self, event: Any) -> None:
+    def on_run_finished(self, event: RunFinished) -> None:
         if self._live is None or event.run_id != self._live.run_id:
             return
         self.draw_pending()
-        if event.status == "filtered" and self.active is not None:
-            self._mark(self.active, "filtered", self._step_duration(self.active))
-            self._set_glow(self.active, "filtered")
+        if event.status == RunStatus.FILTERED and self.active is not None:
+            self._mark(self.active, RunStatus.FILTERED, self._step_duration(self.active))
+            self._set_glow(self.active, RunStatus.FILTERED)
 
     # --- drawing ----------------------------------------------------------------------
 
@@ -390,14 +367,14 @@ class RunOverlay(QObject):
         node = self._nodes.get(step_id)
         if node is None or not isValid(node.view):
             return
-        badge = _kept_on(node.view, "run_badge", lambda: StatusBadge(node.view))
+        badge = node.view.kept("run_badge", lambda: StatusBadge(node.view))
         self._badges[step_id] = badge
         badge.setVisible(True)
-        badge.set(badge_text(status, duration_ms), COLORS.get(status, COLORS["pending"]))
+        badge.set(badge_text(status, duration_ms), COLORS.get(status, PENDING_COLOR))
         # on the badge, not the node: the node's own tip (a fault in the chain) stays, and
         # the node's Python itemChange is not called back twice per mark
         badge.setToolTip(f"{node.name()}: {status}")
-        if status == "skipped":
+        if status == _SKIPPED:
             node.view.setOpacity(0.5)
             self._dimmed.append(node)
 
@@ -405,7 +382,7 @@ class RunOverlay(QObject):
         self._set_glow(step_id, status)
         if isValid(self._flow):
             self._flow.setVisible(False)  # shown again by the running step's first frame
-        if status == "running":
+        if status == _RUNNING:
             self._timer.start(ANIMATE_AFTER_MS)
 
     def _show_flow(self) -> None:
@@ -413,17 +390,16 @@ class RunOverlay(QObject):
         step over sooner would have nothing to show, and their repaint (the old edge and
         the new one, corners apart when a chain wraps to the next row) cost every step."""
         node = self._nodes.get(self.active or "")
-        if node is None or not isValid(node.view) or not node.inputs():
+        if node is None or not isValid(node.view):
             return
-        pipes = node.input(0).view.connected_pipes
-        if not pipes:
+        pipe = node.input_pipe()
+        if pipe is None:
             return
-        pipe = pipes[0]
         if not isValid(self._flow):
             self._flow = DataFlow()
         if self._flow.scene() is None and pipe.scene() is not None:
             pipe.scene().addItem(self._flow)
-        self._flow.color = QColor(COLORS["running"])
+        self._flow.color = QColor(RUNNING_COLOR)
         self._flow.set_path(pipe.mapToScene(pipe.path()))
         self._flow.setVisible(True)
 
@@ -433,14 +409,14 @@ class RunOverlay(QObject):
         called NodeGraphQt's Python ``itemChange`` on both nodes every step."""
         self.active = step_id
         node = self._nodes.get(step_id or "")
-        glow = (_kept_on(node.view, "run_glow", Glow)
+        glow = (node.view.kept("run_glow", Glow)
                 if node is not None and isValid(node.view) else None)
         if isValid(self.glow) and self.glow is not glow:  # (gone with its node if deleted)
             self.glow.setVisible(False)
         if node is None or glow is None:
             return
         self.glow = glow
-        glow.show_on(node.view, COLORS.get(status, COLORS["running"]))
+        glow.show_on(node.view, COLORS.get(status, RUNNING_COLOR))
         glow.setOpacity(1.0)
 
     def _tick(self) -> None:
@@ -454,11 +430,11 @@ class RunOverlay(QObject):
             self.glow.setOpacity(0.55 + 0.45 * abs(self._glow_phase * 2 - 1))
         if self._live is not None and self.active is not None:
             step = self._live.step(self.active)
-            if step.status == "running" and step.started_at is not None:
+            if step.status == _RUNNING and step.started_at is not None:
                 elapsed = (utc_now() - step.started_at).total_seconds() * 1000
                 if elapsed >= 1000:
-                    self._badges[self.active].set(badge_text("running", elapsed),
-                                                  COLORS["running"])
+                    self._badges[self.active].set(badge_text(_RUNNING, elapsed),
+                                                  RUNNING_COLOR)
 
     def _step_duration(self, step_id: str) -> float | None:
         step = self.step(step_id)

@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from orchestrator_gui.core import jsonio, numbers
+from orchestrator_gui.ui.panels.rows_editor import NOT_SET, RowsEditor
 
-NOT_SET = object()  # the key is absent: the model's default applies
+__all__ = ["NOT_SET", "FieldEditor", "FieldSpec", "describe", "field_specs"]
+
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class FieldSpec:
 
     key: str  # the document key (camelCase alias)
     label: str
-    kind: str  # "text", "number", "bool", "choice", "json"
+    kind: str  # "text", "number", "bool", "choice", "mapping", "list", "json"
     description: str = ""
     default: Any = NOT_SET
     choices: tuple[Any, ...] = ()
@@ -59,6 +61,10 @@ def _kind(annotation: Any) -> tuple[str, tuple[Any, ...]]:
         return "json", ()
     if origin is Literal:
         return "choice", get_args(annotation)
+    if origin is dict and get_args(annotation) == (str, str):
+        return "mapping", ()
+    if origin is list and get_args(annotation) == (str,):
+        return "list", ()
     if annotation is bool:
         return "bool", ()
     if annotation in (int, float):
@@ -154,6 +160,11 @@ class FieldEditor(QWidget):
                 combo.addItem(describe(choice), choice)
             combo.activated.connect(self.committed)
             return combo
+        if spec.kind in ("mapping", "list"):
+            rows = RowsEditor(mapping=spec.kind == "mapping", parent=self)
+            rows.changed.connect(self._typed)
+            rows.committed.connect(self.committed)
+            return rows
         if spec.kind == "json":
             text = QPlainTextEdit(self)
             text.setPlaceholderText(hint or "JSON")
@@ -188,6 +199,8 @@ class FieldEditor(QWidget):
             return control.isChecked(), None
         if isinstance(control, QComboBox):
             return control.currentData(), None
+        if isinstance(control, RowsEditor):
+            return control.value()
         text = (control.toPlainText() if isinstance(control, QPlainTextEdit)
                 else control.text())  # type: ignore[attr-defined]
         if not text.strip():
@@ -224,9 +237,14 @@ class FieldEditor(QWidget):
                 index = next((i for i in range(control.count()) if control.itemData(i) == value
                               and control.itemData(i) is not NOT_SET), -1)
                 control.setCurrentIndex(max(0, index) if value is not NOT_SET else 0)
+            elif isinstance(control, RowsEditor):
+                control.set_value(value)
             elif isinstance(control, QPlainTextEdit):
-                text = "" if value is NOT_SET else jsonio.dumps_pretty(value)
-                if control.toPlainText() != text:
+                typed, problem = self.value()
+                if problem is not None or typed != value or type(typed) is not type(value):
+                    # what was typed is left as typed (never reformatted under the cursor)
+                    # when it already says ``value``
+                    text = "" if value is NOT_SET else jsonio.dumps_pretty(value)
                     control.setPlainText(text)
             else:
                 text = "" if value is NOT_SET else describe(value)

@@ -41,8 +41,9 @@ from PySide6.QtWidgets import (
 )
 
 from orchestrator_gui.core.errors import OrchestratorError
+from orchestrator_gui.core.events import RunLifeEvent
 from orchestrator_gui.core.result import RUN_STATUSES
-from orchestrator_gui.ui.canvas.run_overlay import COLORS
+from orchestrator_gui.ui.status_style import color, format_duration, look
 
 if TYPE_CHECKING:  # the store's module would pull SQLAlchemy into the app's start
     from orchestrator_gui.store.models import RunSummary
@@ -50,14 +51,6 @@ if TYPE_CHECKING:  # the store's module would pull SQLAlchemy into the app's sta
 COLUMNS = ("Time", "Scenario", "Status", "Duration")
 MAX_ROWS = 1000
 Index = QModelIndex | QPersistentModelIndex
-
-
-def format_duration(ms: float | None) -> str:
-    if ms is None:
-        return "—"
-    if ms < 1:
-        return "<0.1 ms" if ms < 0.05 else f"{ms:.1f} ms"
-    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
 
 
 def _newer(listed: RunSummary, run: RunSummary) -> bool:
@@ -183,7 +176,7 @@ class RunTableModel(QAbstractTableModel):
             _DISPLAY: (star + (moment.strftime("%d %b %H:%M") if moment else "—"),
                        (run.scenario or "—") + ("  (dry run)" if run.dry_run else ""),
                        status, format_duration(run.duration_ms)),
-            _FOREGROUND: (None, None, QColor(COLORS.get(run.status, "#98a1b3")), None),
+            _FOREGROUND: (None, None, QColor(color(run.status)), None),
             _ALIGNMENT: (None, None, None, _RIGHT),
             _TOOLTIP: (tip,) * len(COLUMNS),
         }
@@ -282,7 +275,7 @@ class HistoryPanel(QWidget):
         self.status_filter.setAccessibleName("Show runs with status")
         self.status_filter.addItem("All statuses", None)
         for status in RUN_STATUSES:
-            self.status_filter.addItem(status.capitalize(), status)
+            self.status_filter.addItem(look(status).label.capitalize(), str(status))
         self.table = QTableView(self)
         self.table.setObjectName("history")
         self.table.setAccessibleName("Runs of this experiment, newest first")
@@ -430,7 +423,7 @@ class HistoryPanel(QWidget):
         """Coalesce many run events into one refresh."""
         self._refresh_timer.start()
 
-    def on_run_stored(self, event: Any) -> None:
+    def on_run_stored(self, event: RunLifeEvent) -> None:
         """A run's row was written (queued, started or ended): if it is one of ours, its row
         is shown from the event; under a status filter the list is read again (coalesced).
 

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from orchestrator_gui.core import jsonio
-from orchestrator_gui.ui.canvas.run_overlay import COLORS, MARKS
-from orchestrator_gui.ui.panels.history import format_duration
+from orchestrator_gui.core.status import StepStatus
+from orchestrator_gui.ui import status_style
 from orchestrator_gui.ui.shown_run import StepView
+from orchestrator_gui.ui.status_style import format_duration
 
 MAX_ITEMS = 2000
 
@@ -151,11 +152,11 @@ class Inspector(QWidget):
             self.logs.clear()
             return
         status = step.status
-        color = COLORS.get(status, "#98a1b3")
+        color = status_style.color(status)
         self.title.setText(f"<b>{_html(step.name)}</b>"
                            f"&nbsp;<span style='color:#98a1b3'>{_html(step.type)}"
                            f" · {_html(step.id)}</span>")
-        self.summary.setText(f"<span style='color:{color}'>{MARKS.get(status, '')} {status}</span>"
+        self.summary.setText(f"<span style='color:{color}'>{status_style.mark(status)} {status}</span>"
                              f" · {format_duration(step.duration_ms)}")
         error = step.error
         self.error.setVisible(bool(error))
@@ -169,7 +170,7 @@ class Inspector(QWidget):
                               f" {line.get('message', '')}")
         if error:
             self.tabs.setCurrentWidget(self.logs if not step.output else self.output_view)
-        elif status == "success":
+        elif status == StepStatus.SUCCESS:
             self.tabs.setCurrentWidget(self.output_view)
 
 
