@@ -7,7 +7,8 @@ belongs to (``add_panel``). The default, chosen for the canvas to get the room:
   never more than the screen (a 1280x800 laptop gets everything on screen);
 - left: the step palette above the simulator, both visible at first start;
 - right: properties above history, properties taller (a step's form needs it);
-- bottom: inspector and log side by side, collapsed until there is something to
+- bottom, under the canvas only (the side columns keep the full height): inspector
+  and log side by side, collapsed until there is something to
   show in them (a step is clicked, a run ends: ``open_details``), and toggled by
   View → Run details (Ctrl+J);
 - the simulator and the inspector scroll inside their docks rather than make the
@@ -44,6 +45,7 @@ FILENAME = "window.ini"
 LEFT_WIDTH, RIGHT_WIDTH = 268, 310
 PALETTE_SHARE = 0.34  # of the left column's height; the simulator gets the rest
 PROPERTIES_SHARE = 0.64  # of the right column's height; history gets the rest
+INSPECTOR_SHARE = 0.6  # of the bottom area's width; the log gets the rest
 
 DETAILS = ("inspectorDock", "logDock")  # the collapsible bottom area
 SCROLLED = ("simulatorDock", "inspectorDock")  # forms taller than a small screen's share
@@ -93,6 +95,10 @@ class WindowLayout(QObject):
                 _scroll_inside(dock)
         window.setDockOptions(QMainWindow.DockOption.AnimatedDocks
                               | QMainWindow.DockOption.AllowNestedDocks)
+        # the side columns run the full height: the bottom area sits under the canvas only,
+        # so opening it never pushes the simulator's Run button out of sight
+        window.setCorner(Qt.Corner.BottomLeftCorner, Area.LeftDockWidgetArea)
+        window.setCorner(Qt.Corner.BottomRightCorner, Area.RightDockWidgetArea)
         _let_status_bar_shrink(window)
         self.arrange_default()
         self.default_state = window.saveState(STATE_VERSION)
@@ -147,8 +153,15 @@ class WindowLayout(QObject):
         return [dock for name in DETAILS if (dock := self.docks.get(name)) is not None]
 
     def set_details(self, shown: bool) -> None:
-        for dock in self.details_docks():
+        docks = self.details_docks()
+        for dock in docks:
             dock.setVisible(shown)
+        if shown and self.details_collapsed and len(docks) == 2:
+            # first opened by the layout: the inspector gets the larger share of the width
+            width = self.window.centralWidget().width() + sum(d.width() for d in docks)
+            self.window.resizeDocks(docks, [int(width * INSPECTOR_SHARE),
+                                            int(width * (1 - INSPECTOR_SHARE))],
+                                    Qt.Orientation.Horizontal)
         if shown:
             self.details_collapsed = False
 
