@@ -1,4 +1,5 @@
-"""Python calls per step on the two per-step paths: the engine's, and the canvas marking a step.
+"""Python calls per step on the per-step paths: the engine's, the canvas marking a step, and
+the whole window's reaction to the followed run's step events (the bridge and every slot).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/hot_path_calls.py
 
@@ -107,9 +108,48 @@ def marking_calls() -> Calls:
     return calls
 
 
+def window_calls() -> Calls:
+    """The bridge's listener and every slot behind it (the overlay, the status line, the
+    run experience's inspector check) for the followed run's step events."""
+    app = ui.QApplication.instance() or ui.QApplication([])
+    store = ui.Store.open()
+    registry = ui.make_registry()
+    window = ui.Window(registry, store)
+    experience = window.run_experience = ui.RunExperience(window)
+    window.canvas.load(ui.experiment(registry, [("start", "input", {})] + [
+        (f"s{i}", "sleep", {"seconds": 0.05}) for i in range(1, STEPS)]))
+    window.show()
+    app.processEvents()
+    result = RunResult("bench", "exp-test", "x", None,
+                       steps=[StepResult(n.step_id(), "sleep", n.name())
+                              for n in window.canvas.nodes()])
+    experience.shown.follow(result)  # as RunController.focus does for a live run
+    events: list[Any] = []
+    for i, step in enumerate(result.steps):
+        events += [StepStarted("bench", i, step.id, step),
+                   StepFinished("bench", i, step.id, StepStatus.SUCCESS, 1.0, step)]
+
+    def once() -> None:
+        for event in events:
+            experience.controller.bridge.listen(event)
+        experience.overlay.draw_pending()
+
+    once()  # warm: every badge and glow made
+    calls = Calls()
+    sys.setprofile(calls)
+    try:
+        once()
+    finally:
+        sys.setprofile(None)
+    experience.close()
+    store.close()
+    return calls
+
+
 def main() -> int:
     for what, calls in (("engine, per step (no-op step, a listener)", engine_calls()),
-                        ("canvas marking a step (started + finished)", marking_calls())):
+                        ("canvas marking a step (started + finished)", marking_calls()),
+                        ("window reacting to a followed step (bridge and slots)", window_calls())):
         print(f"{what}: {calls.python / STEPS:.1f} Python calls, {calls.c / STEPS:.1f} C calls")
     return 0
 

@@ -216,6 +216,9 @@ class RunOverlay(QObject):
         self.canvas = canvas
         self.drawn: RunView | None = None  # the run drawn
         self._live: RunResult | None = None  # its RunResult while live: step events follow it
+        # the live run's id, read by the run experience for every step event: an attribute,
+        # not a property (a Python call per step, docs/benchmarks.md)
+        self.live_id: str | None = None
         self.active: str | None = None  # step id glowing
         self._nodes: dict[str, StepNode] = {}
         self._badges: dict[str, StatusBadge] = {}
@@ -267,17 +270,13 @@ class RunOverlay(QObject):
         self.clear()
         if run is None:
             return
-        self.drawn, self._live = view or LiveRun(run), run
+        self.drawn, self._live, self.live_id = view or LiveRun(run), run, run.run_id
         for step in run.steps:
             if step.status != StepStatus.PENDING:
                 self._mark(step.id, step.status, step.duration_ms)
             if step.status == StepStatus.RUNNING:
                 self._activate(step.id, StepStatus.RUNNING)
 
-    @property
-    def live_id(self) -> str | None:
-        """The id of the live run drawn (whose step events this overlay takes), or None."""
-        return self._live.run_id if self._live is not None else None
 
     def clear(self) -> None:
         self._pending.clear()
@@ -294,7 +293,7 @@ class RunOverlay(QObject):
             if isValid(node.view):
                 node.view.setOpacity(1.0)
         self._dimmed.clear()
-        self.drawn = self._live = None
+        self.drawn = self._live = self.live_id = None
         self._nodes = {n.step_id(): n for n in self.canvas.nodes()}
 
     def step(self, step_id: str) -> StepView | None:
