@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QMenu, QPushButton, QToolBar
+
+from orchestrator_gui.ui.canvas import graph_adapter
 
 if TYPE_CHECKING:
     from orchestrator_gui.ui.canvas.editor import Canvas
@@ -94,6 +96,23 @@ def build_actions(window: MainWindow) -> None:
     edit.addAction(_action(window, "actionDelete", "De&lete", c.delete_selected,
                            [Key.Delete, "Backspace"], canvas_only=True))
     edit.addSeparator()
+    edit.addAction(_action(window, "actionInsertAfter", "&Insert step after…",
+                           lambda: window.quick_add.popup(after=next(iter(c.selected()[-1:]),
+                                                                     None)),
+                           "Insert", "Add a step right after the selected one, wired in",
+                           canvas_only=True))
+    edit.addAction(_action(window, "actionConnect", "C&onnect selected steps", c.connect_selected,
+                           "Ctrl+K", "Wire the left of two selected steps to the right one",
+                           canvas_only=True))
+    edit.addAction(_action(window, "actionDisconnect", "Dis&connect", c.disconnect_selected,
+                           "Ctrl+Shift+K", "Remove the selected steps' wires", canvas_only=True))
+    edit.addAction(_action(window, "actionSelectNext", "Select &next step",
+                           lambda: c.select_along(1), "Right", "Move the selection along the "
+                           "pipeline", canvas_only=True))
+    edit.addAction(_action(window, "actionSelectPrevious", "Select &previous step",
+                           lambda: c.select_along(-1), "Left", "Move the selection back along "
+                           "the pipeline", canvas_only=True))
+    edit.addSeparator()
     edit.addAction(_action(window, "actionSelectAll", "Select &all", c.select_all, Key.SelectAll,
                            canvas_only=True))
 
@@ -132,8 +151,38 @@ def build_actions(window: MainWindow) -> None:
             toolbar.addAction(window.actions_by_name[name])
     window.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
     window.toolbar = toolbar
+    graph_adapter.use_context_menu(c.view, lambda at: canvas_menu(window, at))
 
 
 def _cut(canvas: Canvas) -> None:
     if canvas.copy():
         canvas.delete_selected()
+
+
+CANVAS_MENU = ("actionAddStep", "actionInsertAfter", "actionDuplicate", "actionDelete", None,
+               "actionConnect", "actionDisconnect", None, "actionFit")
+
+
+def canvas_menu(window: MainWindow, at: QPoint) -> bool:
+    """The canvas's right-click menu: the step under the pointer is selected first, then
+    the window's own actions (same names, same shortcuts) and Run."""
+    canvas = window.canvas
+    under = canvas.node_at(at)
+    if under is not None and under not in canvas.selected():
+        canvas.select([under])
+    menu = QMenu(window)
+    menu.setObjectName("canvasMenu")
+    for name in CANVAS_MENU:
+        if name is None:
+            menu.addSeparator()
+        elif (action := window.actions_by_name.get(name)) is not None:
+            menu.addAction(action)
+    run = window.findChild(QPushButton, "runButton")
+    if run is not None:
+        menu.addSeparator()
+        run_action = menu.addAction("Run the experiment")
+        run_action.setShortcut("F5")
+        run_action.setEnabled(run.isEnabled())
+        run_action.triggered.connect(run.click)
+    menu.popup(at)
+    return True

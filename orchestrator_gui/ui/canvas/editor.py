@@ -181,6 +181,75 @@ class Canvas(QObject):
         self.select([node])
         return node
 
+    def insert_after(self, node: StepNode, type_name: str) -> StepNode:
+        """A new step of ``type_name`` wired in right after ``node`` (one undo step)."""
+        title = self.node_classes[type_name].NODE_NAME
+        self.undo_stack.beginMacro(f"Insert {title} after {node.name()}")
+        new: StepNode = self.graph.create_node(self.node_classes[type_name].type_,
+                                               pos=(node.x_pos() + 290.0, node.y_pos() + 140.0))
+        self._splice([new], node)
+        self.undo_stack.endMacro()
+        self.select([new])
+        return new
+
+    def in_chain_order(self) -> list[StepNode]:
+        """The steps in run order when they form one chain, else left to right."""
+        report, by_id = convert.check_graph(self.graph)
+        if report.ok:
+            return [by_id[i] for i in report.order]
+        return sorted(self.nodes(), key=lambda n: (n.x_pos(), n.y_pos()))
+
+    def select_along(self, step: int) -> StepNode | None:
+        """Select the next (``step`` 1) or previous (-1) step along the pipeline."""
+        order = self.in_chain_order()
+        if not order:
+            return None
+        chosen = self.selected()
+        if not chosen:
+            target = order[0] if step > 0 else order[-1]
+        else:
+            index = order.index(chosen[-1]) if chosen[-1] in order else 0
+            target = order[max(0, min(len(order) - 1, index + step))]
+        self.select([target])
+        self.view.ensureVisible(target.view, 60, 60)
+        return target
+
+    def node_at(self, global_pos: QPoint) -> StepNode | None:
+        """The step under a point of the screen, if any."""
+        scene = self.view.mapToScene(self.view.viewport().mapFromGlobal(global_pos))
+        hits = [n for n in self.nodes() if n.view.sceneBoundingRect().contains(scene)]
+        return hits[-1] if hits else None
+
+    def connect_selected(self) -> bool:
+        """Wire the left one of two selected steps to the right one (replacing their wires)."""
+        chosen = sorted(self.selected(), key=lambda n: n.x_pos())
+        if len(chosen) != 2:
+            return False
+        first, second = chosen
+        self.undo_stack.beginMacro(f"Connect {first.name()} to {second.name()}")
+        for port in list(first.output(0).connected_ports()):
+            first.output(0).disconnect_from(port)
+        for port in list(second.input(0).connected_ports()):
+            second.input(0).disconnect_from(port)
+        first.output(0).connect_to(second.input(0))
+        self.undo_stack.endMacro()
+        return True
+
+    def disconnect_selected(self) -> bool:
+        """Remove every wire of the selected steps (one undo step)."""
+        chosen = self.selected()
+        wired = [(port, other) for node in chosen
+                 for port in (*node.inputs().values(), *node.outputs().values())
+                 for other in port.connected_ports()]
+        if not wired:
+            return False
+        self.undo_stack.beginMacro("Disconnect " + ", ".join(n.name() for n in chosen))
+        for port, other in wired:
+            if other in port.connected_ports():
+                port.disconnect_from(other)
+        self.undo_stack.endMacro()
+        return True
+
     def set_step_property(self, node: StepNode, name: str, value: Any) -> None:
         """One undoable edit of a step property (name, step_id, step_config, ...), named in
         the Edit menu as a person would say it ("Undo change settings of GDPR Check")."""

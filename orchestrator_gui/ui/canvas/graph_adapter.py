@@ -22,8 +22,8 @@ import types
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
-from PySide6.QtCore import QEvent, QObject, QRectF
-from PySide6.QtGui import QAction, QPainter
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF
+from PySide6.QtGui import QAction, QContextMenuEvent, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 from shiboken6 import isValid
 
@@ -212,4 +212,22 @@ class _ModifierReset(QObject):
             viewer: Any = watched
             viewer.ALT_state = viewer.CTRL_state = viewer.SHIFT_state = False  # PRIVATE state
             viewer._cursor_text.setVisible(False)  # PRIVATE: the modifier overlay
+        return False
+
+
+def use_context_menu(viewer: Any, show: Callable[[QPoint], bool]) -> None:
+    """Right-click on the canvas calls ``show(global position)`` instead of NodeGraphQt's
+    own menus (which list class names and duplicate the window's actions)."""
+    viewer.viewport().installEventFilter(_ContextMenu(viewer, show))  # the viewport gets it
+
+
+class _ContextMenu(QObject):
+    def __init__(self, parent: QObject, show: Callable[[QPoint], bool]) -> None:
+        super().__init__(parent)
+        self.show = show
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ContextMenu:
+            assert isinstance(event, QContextMenuEvent)
+            return self.show(event.globalPos())
         return False
