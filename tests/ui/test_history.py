@@ -131,6 +131,11 @@ def test_run_again_repeats_the_input_and_delete_removes_the_run(app_window: Any,
 
     qtbot.waitUntil(lambda: table.model().rowCount() == 2)
     click_row(qtbot, table, 0)
+    asked: list[str] = []
+    ex.history.confirm_delete = lambda run_id: asked.append(run_id) or False  # type: ignore[method-assign]
+    ex.history.delete_button.click()  # asked, and the answer is no: nothing goes
+    assert asked == [runs[0].run_id] and len(store.list_runs("exp-test")) == 2
+    ex.history.confirm_delete = lambda run_id: True  # type: ignore[method-assign]
     ex.history.delete_button.click()
     assert [r.run_id for r in store.list_runs("exp-test")] == [runs[1].run_id]
     assert table.model().rowCount() == 1
@@ -363,3 +368,49 @@ def test_run_again_follows_the_dry_run_box_not_the_old_runs_mode(
         qtbot.waitUntil(lambda n=count: len(store.list_runs("exp-test")) == n + 1)
         newest = store.list_runs("exp-test")[0]
         assert store.get_run(newest.run_id)["dryRun"] is expected
+
+
+
+def test_the_status_filter_belongs_to_the_experiment_shown(
+        app_window: Any, qtbot: Any, registry: Any) -> None:
+    ex = experience(app_window)
+    history = ex.history
+    history.show_experiment("exp-a")
+    history.status_filter.setCurrentIndex(history.status_filter.findData("error"))
+    history.show_experiment("exp-b")
+    assert history.status_filter.currentData() is None  # another experiment: all statuses
+    history.show_experiment("exp-a")
+    assert history.status_filter.currentData() == "error"  # and back: its own filter
+
+
+def test_a_preset_over_a_hand_edited_input_can_be_undone_in_the_input(
+        app_window: Any, qtbot: Any) -> None:
+    simulator = experience(app_window).simulator
+    simulator.preview.selectAll()
+    qtbot.keyClicks(simulator.preview, '{"riskScore": 0.42, "note": "typed by hand"}')
+    assert simulator.input == {"riskScore": 0.42, "note": "typed by hand"}
+    simulator.choose_preset("High Risk")
+    assert simulator.input != {"riskScore": 0.42, "note": "typed by hand"}
+    simulator.preview.setFocus()
+    qtbot.keyClick(simulator.preview, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert simulator.input == {"riskScore": 0.42, "note": "typed by hand"}
+
+
+def test_a_new_run_does_not_move_the_rows_a_scrolled_reader_is_looking_at(
+        app_window: Any, qtbot: Any, registry: Any, store: Any) -> None:
+    app_window.canvas.load(experiment(registry, [("start", "input", {})]))
+    ex = experience(app_window)
+    table = ex.history.table
+    for _ in range(30):
+        ex.run()
+        wait_finished(qtbot, app_window)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 30, timeout=10000)
+    bar = table.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 5, timeout=3000)
+    bar.setValue(bar.maximum() // 2)
+    top = table.rowAt(0)
+    seen = table.model().run_at(top).run_id
+    ex.run()
+    wait_finished(qtbot, app_window)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 31, timeout=5000)
+    assert table.model().run_at(table.rowAt(0)).run_id == seen

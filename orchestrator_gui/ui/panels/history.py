@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QSignalBlocker,
     Qt,
     QTimer,
     Signal,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -270,6 +272,7 @@ class HistoryPanel(QWidget):
         self.held = False
         self._just_emitted: str | None = None
         self.model = RunTableModel(self)
+        self._filters: dict[str, int] = {}  # experiment id -> its status filter's index
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("historyFilter")
         self.status_filter.setAccessibleName("Show runs with status")
@@ -368,7 +371,12 @@ class HistoryPanel(QWidget):
     # --- content ----------------------------------------------------------------------
 
     def show_experiment(self, experiment_id: str | None) -> None:
+        """List ``experiment_id``'s runs, under the status filter last used for it."""
+        if self.experiment_id is not None:
+            self._filters[self.experiment_id] = self.status_filter.currentIndex()
         self.experiment_id = experiment_id
+        with QSignalBlocker(self.status_filter):
+            self.status_filter.setCurrentIndex(self._filters.get(experiment_id or "", 0))
         self.refresh()
 
     def hold(self) -> None:
@@ -437,7 +445,12 @@ class HistoryPanel(QWidget):
             return
         from orchestrator_gui.store.records import run_summary  # loaded: the run was stored
 
+        bar = self.table.verticalScrollBar()
+        scrolled, count = bar.value(), self.model.rowCount()
         self.model.upsert(run_summary(result))
+        if scrolled and self.model.rowCount() > count:
+            # a new run's row went in above: the rows the reader was looking at stay put
+            bar.setValue(scrolled + self._row_step())
         self._show_count()
 
     def _show_count(self) -> None:
@@ -455,9 +468,21 @@ class HistoryPanel(QWidget):
             self.table.selectRow(row)
         return row >= 0
 
+    def confirm_delete(self, run_id: str) -> bool:
+        """Ask before a run is deleted (it cannot be brought back); tests replace this."""
+        answer = QMessageBox.question(
+            self, "Delete run", f"Delete run {run_id[:8]} and its steps from the history? "
+            "This cannot be undone.", QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _row_step(self) -> int:
+        per_pixel = self.table.verticalScrollMode() == QTableView.ScrollMode.ScrollPerPixel
+        return self.table.verticalHeader().defaultSectionSize() if per_pixel else 1
+
     def delete_selected(self) -> None:
         run_id = self.selected_run_id()
-        if run_id is None or self.store is None:
+        if run_id is None or self.store is None or not self.confirm_delete(run_id):
             return
         store = self.store() if callable(self.store) else self.store
         try:

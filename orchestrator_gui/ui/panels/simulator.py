@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -247,8 +247,18 @@ class Simulator(QWidget):
 
     def _write(self, data: dict[str, Any]) -> None:
         self._input = data
+        text = jsonio.dumps_pretty(data)
         with QSignalBlocker(self.preview):
-            self.preview.setPlainText(jsonio.dumps_pretty(data))
+            if self.preview.toPlainText() != text:
+                # an edit of the text, not a new text: Ctrl+Z in the input brings back what
+                # was there (a hand-edited input a preset replaced is one key away)
+                cursor = self.preview.textCursor()
+                cursor.beginEditBlock()
+                cursor.select(QTextCursor.SelectionType.Document)
+                cursor.insertText(text)
+                cursor.endEditBlock()
+                cursor.movePosition(QTextCursor.MoveOperation.Start)
+                self.preview.setTextCursor(cursor)
         self._set_problem(None)
         self._sync_controls()
 
