@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from orchestrator_gui.core.paths import field_paths
 from orchestrator_gui.core.registry import StepRegistry, default_registry
 from orchestrator_gui.ui import icons
 from orchestrator_gui.ui.actions import build_actions
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from orchestrator_gui.store import Store
     from orchestrator_gui.ui.analysis.wiring import Analysis
     from orchestrator_gui.ui.run_wiring import RunExperience
+    from orchestrator_gui.ui.shown_run import ShownRun
 
 APP_TITLE = "Experiment Orchestrator"
 
@@ -142,6 +144,9 @@ class MainWindow(QMainWindow):
             from orchestrator_gui.ui.run_wiring import RunExperience
 
             self.run_experience = RunExperience(self)
+            shown = self.run_experience.shown
+            self.properties.paths_of = lambda step_id: _paths_reaching(shown, step_id)
+            shown.changed.connect(self.properties.offer_paths)
             history = self.run_experience.history
             history.hold()  # its runs are read once the window is on screen
             self.after_first_paint(history.release)
@@ -278,3 +283,9 @@ def _open_store() -> Store:
     from orchestrator_gui.store import Store
 
     return Store.open()
+
+
+def _paths_reaching(shown: ShownRun, step_id: str) -> list[str]:
+    """The fields of what ``step_id`` received in the run shown (none before a run)."""
+    step = shown.view.step(step_id) if shown.view is not None else None
+    return field_paths(step.input) if step is not None else []
