@@ -67,7 +67,7 @@ from orchestrator_gui.store import Store  # noqa: E402
 from orchestrator_gui.store.background import BackgroundRecorder  # noqa: E402
 from orchestrator_gui.ui.event_loop import WindowEventLoop  # noqa: E402
 from orchestrator_gui.ui.panels.history import HistoryPanel  # noqa: E402
-from orchestrator_gui.ui.run_wiring import install_run_experience  # noqa: E402
+from orchestrator_gui.ui.run_wiring import RunExperience  # noqa: E402
 from orchestrator_gui.ui.style import apply_theme  # noqa: E402
 from tests.ui.run_support import Window, experiment, make_registry  # noqa: E402
 
@@ -284,7 +284,7 @@ def main() -> int:
     store = Store.open()
     registry = make_registry()
     window = Window(registry, store)
-    experience = install_run_experience(window)
+    experience = window.run_experience = RunExperience(window)
     steps: list[tuple[str, str, dict[str, Any]]] = [("start", "input", {})] + [
         (f"s{i}", "sleep", {"seconds": 0.05}) for i in range(1, 50)]
     window.canvas.load(experiment(registry, steps))

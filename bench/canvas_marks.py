@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication
 from orchestrator_gui.core.events import StepFinished, StepStarted
 from orchestrator_gui.core.result import RunResult, StepResult
 from orchestrator_gui.store import Store
-from orchestrator_gui.ui.run_wiring import install_run_experience
+from orchestrator_gui.ui.run_wiring import RunExperience
 from orchestrator_gui.ui.style import apply_theme
 from tests.ui.run_support import Window, experiment, make_registry
 
@@ -49,7 +49,7 @@ def main() -> int:
     store = Store.open()
     registry = make_registry()
     window = Window(registry, store)
-    experience = install_run_experience(window)
+    experience = window.run_experience = RunExperience(window)
     chain = [("start", "input", {})] + [(f"s{i}", "sleep", {"seconds": 0.05})
                                          for i in range(1, 50)]
     window.canvas.load(experiment(registry, chain))

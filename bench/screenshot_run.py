@@ -43,11 +43,11 @@ def main() -> int:
 
     from orchestrator_gui.ui.app import application, build_window
     from orchestrator_gui.ui.event_loop import WindowEventLoop
-    from orchestrator_gui.ui.run_wiring import install_run_experience
 
     app = application([])
     window = build_window(None)
-    experience = getattr(window, "run_experience", None) or install_run_experience(window)
+    experience = window.run_experience
+    assert experience is not None
     window.resize(1600, 1000)
     window.show()
     loop = WindowEventLoop(app)

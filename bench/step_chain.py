@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from orchestrator_gui.core.events import StepFinished, StepStarted  # noqa: E402
 from orchestrator_gui.core.result import RunResult, StepResult  # noqa: E402
 from orchestrator_gui.store import Store  # noqa: E402
-from orchestrator_gui.ui.run_wiring import install_run_experience  # noqa: E402
+from orchestrator_gui.ui.run_wiring import RunExperience  # noqa: E402
 from orchestrator_gui.ui.style import apply_theme  # noqa: E402
 from tests.ui.run_support import Window, experiment, make_registry  # noqa: E402
 
@@ -70,7 +70,7 @@ def main() -> int:
     apply_theme(app)
     registry = make_registry()
     window = Window(registry, Store.open())
-    experience = install_run_experience(window)
+    experience = window.run_experience = RunExperience(window)
     chain = [("start", "input", {})] + [(f"s{i}", "sleep", {"seconds": 0.05}) for i in range(1, 50)]
     window.canvas.load(experiment(registry, chain))
     window.resize(1400, 900)

@@ -31,6 +31,7 @@ from orchestrator_gui.core.registry import (
 )
 from orchestrator_gui.core.result import RunResult, StepResult
 from orchestrator_gui.core.schema import experiment_json_schema
+from orchestrator_gui.core.status import RunStatus, StepStatus
 
 __version__ = "0.1.0"
 
@@ -48,6 +49,7 @@ __all__ = [
     "OrchestratorError",
     "RunHandle",
     "RunResult",
+    "RunStatus",
     "Settings",
     "Step",
     "StepConfig",
@@ -55,6 +57,7 @@ __all__ = [
     "StepError",
     "StepRegistry",
     "StepResult",
+    "StepStatus",
     "StepType",
     "__version__",
     "default_registry",

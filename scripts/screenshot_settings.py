@@ -55,6 +55,7 @@ async def scene(app: object, window: object, folder: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from orchestrator_gui.ui.main_window import MainWindow
+    from orchestrator_gui.ui.panels.simulator import RunRequest
 
     assert isinstance(window, MainWindow) and isinstance(app, QApplication)
     screen = app.primaryScreen()
@@ -71,9 +72,8 @@ async def scene(app: object, window: object, folder: Path) -> None:
     screen.grabWindow(0).save(str(OUT / "settings.png"))
     dialog.reject()
 
-    assert window.import_file(folder / "partner-sync.json")
-    window.run_experience.run({"input": {"email": "ana@example.com"},  # type: ignore[attr-defined]
-                               "scenario": "Normal", "dry_run": False})
+    assert window.documents.import_file(folder / "partner-sync.json")
+    window.run_experience.run(RunRequest({"email": "ana@example.com"}, "Normal", False))
     hosts = window.import_guard.dialog
     assert hosts is not None, window.message_bar.text()
     await hosts.settled()

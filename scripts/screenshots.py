@@ -48,7 +48,7 @@ def main() -> int:
 
     loose = window.canvas.add_step("webhook", pos=(ai.x_pos(), ai.y_pos() + 200))
     window.canvas.select([ai])
-    window.validate()
+    window.documents.validate()
     line = window.properties.editor("threshold").control
     assert isinstance(line, QLineEdit)
     line.setText("1.5")

@@ -136,6 +136,22 @@ class Walk:
         place = viewer.viewport().mapToGlobal(local)
         return place.x(), place.y()
 
+    def fields_in_sight(self) -> int:
+        """How many of the selected step's fields Properties shows whole, unscrolled."""
+        from orchestrator_gui.ui.panels.fields import FieldEditor
+
+        panel = self.window.properties
+        view = panel.viewport()
+        shown = 0
+        for editor in panel.findChildren(FieldEditor):
+            if not editor.isVisible():
+                continue
+            top_left = editor.mapTo(view, editor.rect().topLeft())
+            bottom = top_left.y() + editor.height()
+            if top_left.y() >= 0 and bottom <= view.height():
+                shown += 1
+        return shown
+
     def positions(self) -> dict[str, tuple[float, float]]:
         return {n.step_id(): tuple(n.pos()) for n in self.window.canvas.nodes()}
 
@@ -216,6 +232,13 @@ class Walk:
         if not available.contains(status.mapToGlobal(status.rect().bottomRight())):
             off.append("status bar")
         self.report.add("every panel is on the screen", not off, ", ".join(off))
+        canvas = window.canvas.view
+        share = canvas.width() * canvas.height() / (frame.width() * frame.height())
+        self.report.add("the canvas gets at least 55% of the window at first start",
+                        share >= 0.55, f"{share:.0%} ({canvas.width()}x{canvas.height()})")
+        palette = window.docks["paletteDock"]
+        self.report.add("the step palette is visible at first start",
+                        palette.isVisible() and not palette.visibleRegion().isEmpty())
         await self.shot("first-start")
 
     async def run_with_f5(self) -> None:
@@ -240,6 +263,10 @@ class Walk:
         self.report.add("clicking a step shows what it received and produced",
                         bool(shown) and "has not run" not in summary,
                         f"inspector: {title.text()!r} / {summary!r}")
+        if self.window.screen().geometry().height() >= 1000:
+            seen = self.fields_in_sight()
+            self.report.add("Properties shows at least eight fields without scrolling",
+                            seen >= 8, f"{seen} fields in sight")
         await self.shot("step-properties")
 
     async def undo_redo_with_keys(self) -> None:

@@ -16,9 +16,14 @@ from typing import Any, TextIO
 
 from orchestrator_gui.cli.output import duration
 from orchestrator_gui.core.events import RunStarted, StepFinished, StepLog, StepStarted
+from orchestrator_gui.core.status import StepStatus
 
-_MARKS = {"success": "✓", "error": "✗", "timeout": "⏱", "cancelled": "■", "skipped": "-"}
-_ASCII = {"success": "ok", "error": "x", "timeout": "t", "cancelled": "#", "skipped": "-"}
+# A terminal's own marks (the window's are in ui/status_style.py): ASCII ones where the
+# stream cannot encode these.
+_MARKS = {StepStatus.SUCCESS: "✓", StepStatus.ERROR: "✗", StepStatus.TIMEOUT: "⏱",
+          StepStatus.CANCELLED: "■", StepStatus.SKIPPED: "-"}
+_ASCII = {StepStatus.SUCCESS: "ok", StepStatus.ERROR: "x", StepStatus.TIMEOUT: "t",
+          StepStatus.CANCELLED: "#", StepStatus.SKIPPED: "-"}
 
 
 class Progress:
@@ -53,9 +58,9 @@ class Progress:
                 self._line(f"{' ' * (len(self._count(0)) + 1)}{event.level}: {event.message}")
         elif isinstance(event, StepFinished):
             mark = self.marks.get(event.status, "?")
-            took = "" if event.status == "skipped" else f"  {duration(event.duration_ms)}"
+            took = "" if event.status == StepStatus.SKIPPED else f"  {duration(event.duration_ms)}"
             line = f"{self._count(event.index)} {mark} {event.step.name}  {event.status}{took}"
-            if event.step.error and event.status != "skipped":
+            if event.step.error and event.status != StepStatus.SKIPPED:
                 line += f"\n{' ' * (len(self._count(0)) + 1)}{event.step.error.get('type')}: " \
                         f"{event.step.error.get('message')}"
             self._line(line)

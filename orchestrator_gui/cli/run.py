@@ -33,6 +33,7 @@ from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.engine import run_experiment
 from orchestrator_gui.core.errors import ExperimentError, InputError
 from orchestrator_gui.core.result import RunResult
+from orchestrator_gui.core.status import GOOD_RUN_STATUSES
 from orchestrator_gui.store import Preset, Store, StoreError
 from orchestrator_gui.store.database import StoreWriteError
 from orchestrator_gui.store.location import resolve_db_path
@@ -79,7 +80,7 @@ def run_command(args: argparse.Namespace) -> int:
         say_not_saved(result.run_id, result.status, where, result.save_error,
                       printed=args.json)
         return NOT_SAVED
-    return OK if result.status in ("success", "filtered") else RUN_FAILED
+    return OK if result.status in GOOD_RUN_STATUSES else RUN_FAILED
 
 
 def open_for_saving(db: str | None) -> tuple[Store | None, StoreWriteError | None]:

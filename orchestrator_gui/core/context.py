@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from orchestrator_gui.core import jsonio, known_secrets
 from orchestrator_gui.core.result import utc_now
 from orchestrator_gui.core.settings import AppSettings
+from orchestrator_gui.core.status import StepStatus
 
 if TYPE_CHECKING:
     from orchestrator_gui.core.document import Experiment, Step
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from orchestrator_gui.core.result import RunResult, StepResult
 
 _py_log = logging.getLogger("orchestrator_gui.steps")
+_NOT_ENDED = (StepStatus.PENDING, StepStatus.RUNNING, StepStatus.SKIPPED)
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ class StepContext:
         return {
             s.id: s.duration_ms
             for s in self._result.steps
-            if s.duration_ms is not None and s.status not in ("pending", "running", "skipped")
+            if s.duration_ms is not None and s.status not in _NOT_ENDED
         }
 
     def remaining_seconds(self) -> float:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from orchestrator_gui.core.document import Experiment
     from orchestrator_gui.core.result import RunResult, StepResult
+    from orchestrator_gui.core.status import RunStatus, StepStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ class StepFinished:
     run_id: str
     index: int
     step_id: str
-    status: str
+    status: StepStatus
     duration_ms: float | None
     step: StepResult
 
@@ -70,10 +71,12 @@ class StepFinished:
 @dataclass(frozen=True, slots=True)
 class RunFinished:
     run_id: str
-    status: str
+    status: RunStatus
     duration_ms: float | None
     result: RunResult
 
 
 RunEvent = RunQueued | RunStarted | StepStarted | StepLog | StepFinished | RunFinished
+# A run's start or end, as the store writes it (and the window hears once it is written).
+RunLifeEvent = RunQueued | RunStarted | RunFinished
 Listener = Callable[[Any], None]

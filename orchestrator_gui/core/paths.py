@@ -146,3 +146,21 @@ def copy_json(value: Any) -> Any:
     if isinstance(value, dict | list):
         return jsonio.loads_trusted(jsonio.dumps(value))
     return value
+
+
+def field_paths(data: Any, limit: int = 500) -> list[str]:
+    """The dotted paths of ``data``'s fields (objects' keys, nested), breadth first, at most
+    ``limit`` of them: what a person may name in a path field. Lists are not entered."""
+    out: list[str] = []
+    queue: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while queue and len(out) < limit:
+        prefix, value = queue.pop(0)
+        if not isinstance(value, dict):
+            continue
+        for key, item in value.items():
+            path = (*prefix, str(key))
+            out.append(join_path(path))
+            if len(out) >= limit:
+                break
+            queue.append((path, item))
+    return out

@@ -13,11 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from orchestrator_gui.core import jsonio
+from orchestrator_gui.core.status import FINAL_RUN_STATUSES, RunStatus, StepStatus
 
-RUN_STATUSES = ("queued", "running", "success", "filtered", "error", "timeout", "cancelled",
-                "interrupted")
-STEP_STATUSES = ("pending", "running", "success", "error", "timeout", "skipped", "cancelled")
-FINAL_RUN_STATUSES = frozenset(RUN_STATUSES[2:])
+RUN_STATUSES = tuple(RunStatus)
+STEP_STATUSES = tuple(StepStatus)
 
 
 def utc_now() -> datetime:
@@ -42,7 +41,7 @@ class StepResult:
     id: str
     type: str
     name: str
-    status: str = "pending"
+    status: StepStatus = StepStatus.PENDING
     started_at: datetime | None = None
     finished_at: datetime | None = None
     duration_ms: float | None = None
@@ -67,7 +66,7 @@ class StepResult:
             "id": self.id,
             "type": self.type,
             "name": self.name,
-            "status": self.status,
+            "status": str(self.status),  # the plain word, as a stored record has it
             "startedAt": iso(self.started_at),
             "finishedAt": iso(self.finished_at),
             "durationMs": self.duration_ms,
@@ -89,7 +88,7 @@ class RunResult:
     experiment_name: str
     scenario: str | None
     dry_run: bool = False
-    status: str = "queued"
+    status: RunStatus = RunStatus.QUEUED
     queued_at: datetime = field(default_factory=utc_now)
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -130,7 +129,7 @@ class RunResult:
             "experimentId": self.experiment_id,
             "experimentName": self.experiment_name,
             "scenario": self.scenario,
-            "status": self.status,
+            "status": str(self.status),
             "dryRun": self.dry_run,
             "startedAt": iso(self.started_at),
             "finishedAt": iso(self.finished_at),

@@ -32,9 +32,8 @@ from orchestrator_gui.core.jsondiff import same
 from orchestrator_gui.core.paths import MISSING, get_path, is_number
 from orchestrator_gui.core.result import RunResult, iso
 from orchestrator_gui.core.saving import SaveWatch
+from orchestrator_gui.core.status import FAILED_STEP_STATUSES, UNRUN_STEP_STATUSES
 from orchestrator_gui.core.suite_model import Expectation, Scenario, Suite
-
-_FAILED = ("error", "timeout", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -210,14 +209,14 @@ def judge(scenario: Scenario, expectations: list[Expectation], item: BatchItem) 
         return ScenarioResult(scenario.name, False, "refused", [check], [], problem=item.problem)
     view = RecordView(run)
     checks = [evaluate(exp, view) for exp in expectations]
-    failing = next((s for s in run.steps if s.status in _FAILED), None)
+    failing = next((s for s in run.steps if s.status in FAILED_STEP_STATUSES), None)
     if failing is not None and not expectations:
         checks.append(Check("the run succeeds", False, run.status,
                             f"step {failing.id!r} ended {failing.status}"))
     if any(not c.passed for c in checks):
         checks = [c if c.passed else _blame(c, expectations, view) for c in checks]
-    return ScenarioResult(scenario.name, all(c.passed for c in checks), run.status, checks,
-                          [s.status for s in run.steps], run.duration_ms, run.run_id)
+    return ScenarioResult(scenario.name, all(c.passed for c in checks), str(run.status), checks,
+                          [str(s.status) for s in run.steps], run.duration_ms, run.run_id)
 
 
 def evaluate(expectation: Expectation, view: RecordView) -> Check:
@@ -272,7 +271,8 @@ class RecordView:
             if len(rest) == 1:
                 return step.to_record()
             return get_path(self._step_field(run.steps.index(step), rest[1]), rest[2:])
-        value = {"status": run.status, "scenario": run.scenario, "dryRun": run.dry_run,
+        # statuses as the record has them, plain words: same() tells a str from a StrEnum
+        value = {"status": str(run.status), "scenario": run.scenario, "dryRun": run.dry_run,
                  "durationMs": run.duration_ms, "experimentId": run.experiment_id,
                  "error": run.error}.get(head, MISSING)
         if head in ("output", "input"):
@@ -291,17 +291,17 @@ class RecordView:
             return self._decoded(name, index)
         step = self.run.steps[index]
         if name == "status":
-            return step.status
+            return str(step.status)
         if name == "error":
             return step.error
         return step.to_record().get(name, MISSING)
 
     def ending_step(self) -> str | None:
         steps = self.run.steps
-        failing = next((s for s in steps if s.status in _FAILED), None)
+        failing = next((s for s in steps if s.status in FAILED_STEP_STATUSES), None)
         if failing is not None:
             return failing.id
-        ran = [s for s in steps if s.status not in ("skipped", "pending")]
+        ran = [s for s in steps if s.status not in UNRUN_STEP_STATUSES]
         return ran[-1].id if ran else None
 
     def setter_of(self, path: tuple[str, ...]) -> str | None:
@@ -320,7 +320,7 @@ class RecordView:
 
 def _blame(check: Check, expectations: list[Expectation], view: RecordView) -> Check:
     ending = view.ending_step()
-    failing = next((s for s in view.run.steps if s.status in _FAILED), None)
+    failing = next((s for s in view.run.steps if s.status in FAILED_STEP_STATUSES), None)
     exp = next((e for e in expectations if e.text == check.expectation), None)
     owner = failing.id if failing is not None else None
     if owner is None and exp is not None:

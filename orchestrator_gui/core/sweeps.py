@@ -181,5 +181,6 @@ def _row(value: float, grid_value: Any, item: BatchItem, watch: tuple[str, ...])
         return SweepRow(value, grid_value, "refused", None, None, item.problem)
     outcome = RecordView(run).get(watch)
     if outcome is MISSING:  # the run ended before the path was written: its status is shown
-        return SweepRow(value, grid_value, run.status, run.status, run.run_id)
-    return SweepRow(value, grid_value, run.status, outcome, run.run_id, watched=True)
+        status = str(run.status)  # the plain word, as a stored run has it (same() tells types)
+        return SweepRow(value, grid_value, status, status, run.run_id)
+    return SweepRow(value, grid_value, str(run.status), outcome, run.run_id, watched=True)

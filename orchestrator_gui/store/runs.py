@@ -39,6 +39,7 @@ from sqlmodel import Session, col, select
 
 from orchestrator_gui.core.events import RunFinished, RunQueued, RunStarted, StepFinished
 from orchestrator_gui.core.result import RunResult, utc_now
+from orchestrator_gui.core.status import LIVE_RUN_STATUSES, RunStatus, StepStatus
 from orchestrator_gui.store import records
 from orchestrator_gui.store.database import reader, writer
 from orchestrator_gui.store.integrity import DamageGuard, is_damage
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_RUNS = 1000
 PRUNE_CHUNK = 200
-LIVE = ("running", "queued")
+LIVE = LIVE_RUN_STATUSES
 # Rows for steps never written, added when a run left `running` is marked interrupted at
 # start-up (rare: a Core insert, columns left out take their defaults).
 _STEP_INSERT = insert(StepRunRow.__table__).prefix_with("OR REPLACE")  # type: ignore[attr-defined]
@@ -135,7 +136,7 @@ class RunLog:
         nothing from them. Prepared writes must be written in event order.
         """
         if isinstance(event, StepFinished):
-            if event.status == "skipped" or event.run_id not in self._written:
+            if event.status == StepStatus.SKIPPED or event.run_id not in self._written:
                 return None
             row = records.step_values(event.run_id, event.index, event.step)
             self._written[event.run_id].add(event.index)  # once its row exists
@@ -350,10 +351,10 @@ def _interrupt(session: Session, run: RunRow) -> None:
     for position, step in enumerate(steps):
         if position in done or not isinstance(step, dict):
             continue
-        status = "skipped"
+        status = StepStatus.SKIPPED
         step_error: str | None = None
-        if in_flight is None and run.status == "running":
-            in_flight, status = step.get("id"), "cancelled"
+        if in_flight is None and run.status == RunStatus.RUNNING:
+            in_flight, status = step.get("id"), StepStatus.CANCELLED
             step_error = records.json_text(_interrupted(
                 f"the program stopped while step {in_flight!r} was running"))
         session.exec(_STEP_INSERT, params={
@@ -366,7 +367,7 @@ def _interrupt(session: Session, run: RunRow) -> None:
     if in_flight:
         error["stepId"] = in_flight
     session.exec(update(RunRow).where(col(RunRow.run_id) == run.run_id).values(
-        status="interrupted", finished_at=last_end or records.stamp(utc_now()),
+        status=RunStatus.INTERRUPTED, finished_at=last_end or records.stamp(utc_now()),
         error=records.json_text(error)))
 
 

@@ -40,11 +40,12 @@ def first_example() -> Path | None:
 
 def open_initial(window: MainWindow, target: str | None) -> None:
     """Open ``target`` (file or stored id), else the first-start example, else a new one."""
+    documents = window.documents
     if target:
         if Path(target).exists():
-            window.import_file(target)
+            documents.import_file(target)
         else:
-            window.open_library_id(target)
+            documents.open_library_id(target)
         if window.canvas.nodes():
             return
     problem = (window.message_bar.text(), window.message_bar.level)
@@ -56,9 +57,9 @@ def open_initial(window: MainWindow, target: str | None) -> None:
             window.show_message(f"The shipped example could not be opened: {exc}", "warning")
         else:
             # The store seeds the same examples on first start; saving updates that entry.
-            window.open_experiment(experiment, library_id=experiment.id)
+            documents.open_experiment(experiment, library_id=experiment.id)
     else:
-        window.new_experiment()
+        documents.new_experiment()
     if problem[0]:  # what went wrong with the target stays visible over the example
         window.show_message(problem[0], problem[1])
 

@@ -6,19 +6,22 @@ signal carries the core's own frozen event object; ``Signal(object)`` and
 never ``Signal(dict)``, which loses data under PySide6 (DESIGN.md).
 
 Step signals (``step_started``, ``step_finished``) are emitted for the run the
-window follows only: every widget that takes them draws that one run, and with
-ten runs going the other nine's steps were two emits each, paid on the UI
-thread for slots that dropped them (docs/benchmarks.md, issue 5). Run-level
-signals and log lines go out for every run.
+window follows only (``ShownRun.live_id``, ui/shown_run.py): every widget that
+takes them draws that one run, and with ten runs going the other nine's steps
+were two emits each, paid on the UI thread for slots that dropped them
+(docs/benchmarks.md, issue 5). Run-level signals and log lines go out for
+every run.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 
 from orchestrator_gui.core.events import (
+    RunEvent,
     RunFinished,
     RunQueued,
     RunStarted,
@@ -26,6 +29,9 @@ from orchestrator_gui.core.events import (
     StepLog,
     StepStarted,
 )
+
+if TYPE_CHECKING:
+    from orchestrator_gui.ui.shown_run import ShownRun
 
 
 class RunBridge(QObject):
@@ -38,9 +44,9 @@ class RunBridge(QObject):
     step_finished = Signal(object)  # StepFinished
     run_finished = Signal(object)  # RunFinished
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, shown: ShownRun, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.followed: str | None = None  # run id whose step signals go out
+        self.shown = shown  # its live run's step signals go out
         self._routes: dict[type, Any] = {
             RunQueued: self.run_queued,
             RunStarted: self.run_started,
@@ -50,7 +56,7 @@ class RunBridge(QObject):
             RunFinished: self.run_finished,
         }
 
-    def listen(self, event: Any) -> None:
+    def listen(self, event: RunEvent) -> None:
         """The engine listener: at most one typed signal per event.
 
         At most one: an emit costs ~20 µs of PySide6's own time, paid on the UI
@@ -59,9 +65,20 @@ class RunBridge(QObject):
         """
         kind = type(event)
         signal = self._routes.get(kind)
-        if signal is None or (kind in _FOLLOWED_ONLY and event.run_id != self.followed):
+        if signal is None or (kind in _FOLLOWED_ONLY and event.run_id != self.shown.live_id):
             return
         signal.emit(event)
 
 
 _FOLLOWED_ONLY = frozenset({StepStarted, StepFinished})
+
+
+def connect_event(signal: SignalInstance[Any], slot: Callable[..., object],
+                  kind: Qt.ConnectionType = Qt.ConnectionType.AutoConnection) -> None:
+    """Connect a slot typed with the core's event classes to a ``Signal(object)``.
+
+    PySide6's stubs take only ``Callable[[object], ...]`` for such a signal, which a
+    slot typed ``(event: StepFinished)`` is not; the slot itself is connected (no
+    wrapper called per event), this only says so to the type checker.
+    """
+    signal.connect(cast("Callable[[object], object]", slot), kind)

@@ -1,10 +1,12 @@
 """The main window: the canvas in the centre, the palette left, properties right.
 
 It composes the parts and keeps the window's state (title, unsaved marker,
-chain status); what happens to documents lives in ``file_ops``, menus and
-shortcuts in ``actions``. Issue 5's run panels dock into the same areas: the
-simulator under the palette (left), history beside properties (right), the
-inspector and log panel at the bottom (``add_panel``).
+chain status); what is open lives in its ``session`` (ui/document.py), what
+happens to documents in its ``documents`` controller (ui/document_controller.py),
+menus and shortcuts in ``actions``. It is the panels' ``Host`` (ui/host.py):
+issue 5's run panels dock into the same areas: the simulator under the palette
+(left), history beside properties (right), the inspector and log panel at the
+bottom (``add_panel``).
 
 What only shows stored data (the run history) waits until the window has been
 painted once (``after_first_paint``), so that opening the database is not on the
@@ -14,7 +16,6 @@ way to the first window (docs/benchmarks.md, start-up).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -24,18 +25,22 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from orchestrator_gui.core.paths import field_paths
 from orchestrator_gui.core.registry import StepRegistry, default_registry
 from orchestrator_gui.ui import icons
 from orchestrator_gui.ui.actions import build_actions
 from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.quick_add import QuickAdd
-from orchestrator_gui.ui.file_ops import FileOps
+from orchestrator_gui.ui.document import DocumentSession, StoreAccess
+from orchestrator_gui.ui.document_controller import DocumentController
 from orchestrator_gui.ui.files import RecentFiles
+from orchestrator_gui.ui.host import Menu, MessageAction
 from orchestrator_gui.ui.import_guard import ImportGuard
 from orchestrator_gui.ui.message_bar import MessageBar
 from orchestrator_gui.ui.panels.palette import Palette
@@ -46,12 +51,16 @@ from orchestrator_gui.ui.store_alarm import StoreAlarm
 from orchestrator_gui.ui.window_layout import WindowLayout
 
 if TYPE_CHECKING:
+    from orchestrator_gui.core.document import Experiment
     from orchestrator_gui.store import Store
+    from orchestrator_gui.ui.analysis.wiring import Analysis
+    from orchestrator_gui.ui.run_wiring import RunExperience
+    from orchestrator_gui.ui.shown_run import ShownRun
 
 APP_TITLE = "Experiment Orchestrator"
 
 
-class MainWindow(FileOps, QMainWindow):
+class MainWindow(QMainWindow):
     """The main window: the editor, and (``with_runs``) the run experience of ui/run_wiring.
 
     ``store_opener`` gives the library (opened on first use). Editor-only tests
@@ -68,13 +77,9 @@ class MainWindow(FileOps, QMainWindow):
     ) -> None:
         super().__init__()
         self.registry = registry or default_registry()
-        self.store_opener = store_opener or _open_store
-        self._store: Store | None = None
-        self._store_failure: Exception | None = None  # opening failed: said once, not retried
-        self.store_alarm = StoreAlarm(self)
         self.recent = recent or RecentFiles()
-        self.document_path: Path | None = None
-        self.library_id: str | None = None
+        self.run_experience: RunExperience | None = None
+        self.analysis: Analysis | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self.recent_menu: QMenu
         self.file_menu: QMenu
@@ -89,6 +94,8 @@ class MainWindow(FileOps, QMainWindow):
         self.setWindowIcon(icons.app_icon())
         self.setAccessibleName(APP_TITLE)
         self.setDockNestingEnabled(True)
+        # the left column's docks (the palette, the simulator) as tabs on top
+        self.setTabPosition(Qt.DockWidgetArea.LeftDockWidgetArea, QTabWidget.TabPosition.North)
 
         self.canvas = Canvas(self.registry, self)
         self.quick_add = QuickAdd(self.canvas)
@@ -104,8 +111,17 @@ class MainWindow(FileOps, QMainWindow):
 
         self.palette_panel = Palette(self.canvas, self.registry)
         self.properties = PropertiesPanel(self.canvas)
-        self.settings_controller = SettingsController(self)  # before the engine and the store
+        # the settings first: the store and (later) the engine start with them
+        self.settings_controller = SettingsController(self, self.show_message)
+        self.store_alarm = StoreAlarm(self, self.show_message)
+        stores = StoreAccess(store_opener or _open_store, self.store_alarm,
+                             lambda: self.settings_controller.settings)
+        self.settings_controller.changed.connect(lambda s: stores.apply_settings(s))
+        self.session = DocumentSession(self.canvas, stores, self.settings_controller)
         self.import_guard = ImportGuard(self)
+        self.problems_watch = ProblemsWatch(self.canvas, self.registry, self.message_bar)
+        self.documents = DocumentController(self, self.message_bar, self.problems_watch,
+                                            self.recent, self.refresh_state)
         build_actions(self)
         self.add_panel("paletteDock", "Steps", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.add_panel("propertiesDock", "Properties", self.properties,
@@ -120,31 +136,45 @@ class MainWindow(FileOps, QMainWindow):
         self.statusBar().addWidget(self.chain_status, 1)
         self.statusBar().addPermanentWidget(self.source_label)
 
-        self.problems_watch = ProblemsWatch(self.canvas, self.registry, self.message_bar)
         self.problems_watch.changed.connect(self.refresh_state)
         self.canvas.changed.connect(self.refresh_state)
         self.canvas.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.refresh_state()
         if with_runs:
-            from orchestrator_gui.ui.run_wiring import install_run_experience
+            from orchestrator_gui.ui.run_wiring import RunExperience
 
-            history = install_run_experience(self).history
+            self.run_experience = RunExperience(self)
+            shown = self.run_experience.shown
+            self.properties.paths_of = lambda step_id: _paths_reaching(shown, step_id)
+            shown.changed.connect(self.properties.offer_paths)
+            history = self.run_experience.history
             history.hold()  # its runs are read once the window is on screen
             self.after_first_paint(history.release)
-            from orchestrator_gui.ui.analysis.wiring import install_analysis
+            from orchestrator_gui.ui.analysis.wiring import Analysis
 
-            install_analysis(self)  # compare, suites, sweeps, baselines (issue 8)
+            self.analysis = Analysis(self, self.run_experience)  # compare, suites, sweeps...
         self.window_layout = WindowLayout(self, self.docks)
         self.view_menu.addAction(self.window_layout.details_action)
         self.view_menu.addAction(self.window_layout.reset_action)
         self.canvas.selection_changed.connect(self._on_step_clicked)
         self.window_layout.restore()
 
-    # --- layout ---------------------------------------------------------------------
+    # --- the panels' host (ui/host.py) ------------------------------------------------
 
-    def add_panel(self, name: str, title: str, widget: QWidget,
-                  area: Qt.DockWidgetArea) -> QDockWidget:
-        """Dock ``widget`` (its own objectName is the automation name) and list it in View."""
+    def store(self) -> Store:
+        return self.session.store()
+
+    def current_experiment(self) -> Experiment | None:
+        return self.documents.current_experiment()
+
+    def show_message(self, text: str, level: str = "info",
+                     action: MessageAction | None = None) -> None:
+        self.message_bar.show_message(text, level, action)
+
+    def add_panel(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea, *,
+                  tab_with: str | None = None) -> QDockWidget:
+        """Dock ``widget`` (its own objectName is the automation name) and list it in View;
+        with ``tab_with``, as a tab of that dock (in front)."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setAccessibleName(f"{title} panel")
@@ -154,7 +184,30 @@ class MainWindow(FileOps, QMainWindow):
         self.addDockWidget(area, dock)
         self.docks[name] = dock
         self.view_menu.addAction(dock.toggleViewAction())
+        neighbour = self.docks.get(tab_with or "")
+        if neighbour is not None:
+            self.tabifyDockWidget(neighbour, dock)
         return dock
+
+    def add_status_widget(self, widget: QWidget) -> None:
+        self.statusBar().addPermanentWidget(widget)
+
+    def add_action(self, action: QAction, menu: Menu, *, after: str | None = None) -> None:
+        """Put ``action`` in the File or Experiment menu (after the action named ``after``,
+        else last), its shortcut live in the whole window."""
+        target = self.file_menu if menu == "file" else self.experiment_menu
+        actions = target.actions()
+        anchor = self.actions_by_name.get(after or "")
+        index = actions.index(anchor) + 1 if anchor in actions else len(actions)
+        if index < len(actions):
+            target.insertAction(actions[index], action)
+        else:
+            target.addAction(action)
+        self.addAction(action)
+        self.actions_by_name[action.objectName()] = action
+
+    def wrap_centre(self, wrap: Callable[[QWidget], QWidget]) -> None:
+        self.setCentralWidget(wrap(self.takeCentralWidget()))
 
     def after_first_paint(self, work: Callable[[], object]) -> None:
         """Do ``work`` right after the window is first painted (now, if that is done)."""
@@ -180,19 +233,14 @@ class MainWindow(FileOps, QMainWindow):
             work()
 
     def zoom(self, direction: int) -> None:
-        viewer = self.canvas.graph.viewer()
-        viewer.set_zoom(viewer.get_zoom() + 0.1 * direction)
+        self.canvas.zoom(direction)
 
     # --- state ----------------------------------------------------------------------
-
-    @property
-    def dirty(self) -> bool:
-        return not self.canvas.undo_stack.isClean()
 
     def refresh_state(self) -> None:
         name = str(self.canvas.base.get("name") or "Untitled experiment")
         self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
-        self.setWindowModified(self.dirty)
+        self.setWindowModified(self.session.dirty)
         report = self.canvas.check()
         problems = self.problems_watch.problems
         count = len(self.canvas.nodes())
@@ -210,13 +258,8 @@ class MainWindow(FileOps, QMainWindow):
             self.chain_status.setProperty("state", "problem")
         self.chain_status.style().unpolish(self.chain_status)
         self.chain_status.style().polish(self.chain_status)
-        if self.library_id:
-            self.source_label.setText(f"Library: {self.library_id}")
-        elif self.document_path:
-            self.source_label.setText(self.document_path.name)
-        else:
-            self.source_label.setText("Not saved yet")
-        self.source_label.setToolTip(str(self.document_path or ""))
+        self.source_label.setText(self.session.where())
+        self.source_label.setToolTip(str(self.session.path or ""))
 
     def _on_step_clicked(self, node: object) -> None:
         if node is not None:
@@ -226,12 +269,10 @@ class MainWindow(FileOps, QMainWindow):
         self.refresh_state()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.confirm_discard():
-            if self._store is not None:
-                if (experience := getattr(self, "run_experience", None)) is not None:
-                    experience.close()  # history still queued for the writer thread first
-                self._store.close()
-                self._store = None
+        if self.documents.confirm_discard():
+            if self.session.store.opened is not None and self.run_experience is not None:
+                self.run_experience.close()  # history still queued for the writer thread first
+            self.session.store.close()
             event.accept()
         else:
             event.ignore()
@@ -242,3 +283,9 @@ def _open_store() -> Store:
     from orchestrator_gui.store import Store
 
     return Store.open()
+
+
+def _paths_reaching(shown: ShownRun, step_id: str) -> list[str]:
+    """The fields of what ``step_id`` received in the run shown (none before a run)."""
+    step = shown.view.step(step_id) if shown.view is not None else None
+    return field_paths(step.input) if step is not None else []

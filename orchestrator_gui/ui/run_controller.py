@@ -5,7 +5,8 @@ through qasync, so a run is an asyncio task interleaved with painting and
 input. The controller hands each run two listeners, the store's background
 recorder (history is written step by step, on a writer thread so the window
 never waits on SQLite) and the bridge (widgets follow), and remembers which
-run the canvas *follows*: the last one started, or the one picked in history.
+run the window *follows* (``shown``, ui/shown_run.py: the last one started, or
+the one picked in history).
 Several runs may go at once; beyond the engine's limit they wait as
 ``queued``, and cancelling one leaves the others going. A run stays in
 ``handles`` until its end is stored, so whoever sees it gone can read it back.
@@ -25,10 +26,13 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.engine import Engine, RunHandle
 from orchestrator_gui.core.errors import ExperimentError, InputError, OrchestratorError
-from orchestrator_gui.core.events import RunFinished
+from orchestrator_gui.core.events import RunEvent, RunFinished, RunLifeEvent, StepStarted
 from orchestrator_gui.core.result import RunResult
 from orchestrator_gui.core.saving import reason_of
-from orchestrator_gui.ui.bridge import RunBridge
+from orchestrator_gui.core.status import RunStatus, StepStatus
+from orchestrator_gui.ui.bridge import RunBridge, connect_event
+from orchestrator_gui.ui.shown_run import ShownRun
+from orchestrator_gui.ui.status_style import format_duration, mark
 from orchestrator_gui.ui.store_writer import StoreWriter
 
 if TYPE_CHECKING:
@@ -46,15 +50,11 @@ GIL_SWITCH_SECONDS = 0.001
 # ~0.15 ms to every canvas repaint they joined (docs/benchmarks.md, issue 5, "Session 7").
 PROGRESS_MS = 100
 
-STATUS_MARKS = {"success": "✓", "filtered": "⊘", "error": "✗", "timeout": "⏱",
-                "cancelled": "■", "interrupted": "■"}
-
 
 class RunController(QObject):
     """Run, follow and cancel experiment runs from the UI."""
 
     runs_changed = Signal()  # a run was queued, started or ended (counts changed)
-    focus_changed = Signal(object)  # RunResult | None: the run the canvas follows
     progress = Signal(str)  # one line for the status bar
     start_failed = Signal(str)  # why a run could not start (nothing ran)
     store_failed = Signal(str)  # no usable database: the run goes on, and this says it is not kept
@@ -75,20 +75,20 @@ class RunController(QObject):
         self.engine = engine or Engine()
         self.engine.yield_between_steps = True  # its loop is the window's (Engine's docstring)
         self._store = store
-        self.bridge = RunBridge(self)
+        self.shown = ShownRun(self)  # the run the window follows; its ``changed`` says when
+        self.bridge = RunBridge(self.shown, self)
         self.handles: dict[str, RunHandle] = {}
-        self.focused: RunResult | None = None
         self._experiments: dict[str, Experiment] = {}  # runs whose end is not written yet
         self.writer = StoreWriter()  # no parent: Qt never deletes it under the writer thread
         queued = Qt.ConnectionType.QueuedConnection
-        self.writer.written.connect(self._on_written, queued)
-        self.writer.failed.connect(self._on_write_failed, queued)
+        connect_event(self.writer.written, self._on_written, queued)
+        connect_event(self.writer.failed, self._on_write_failed, queued)
         # a window dropped without close(): its writer thread still drains and stops
         self.destroyed.connect(lambda *_args, writer=self.writer: writer.close())
         self.bridge.run_queued.connect(self._changed)
         self.bridge.run_started.connect(self._changed)
-        self.bridge.step_started.connect(self._on_step_started)
-        self.bridge.run_finished.connect(self._on_run_finished)
+        connect_event(self.bridge.step_started, self._on_step_started)
+        connect_event(self.bridge.run_finished, self._on_run_finished)
         self._progress_due = False  # a step went by while the status line rested
         self._progress_rest = QTimer(self)
         self._progress_rest.setSingleShot(True)
@@ -125,15 +125,13 @@ class RunController(QObject):
     def focus(self, run_id: str | None) -> bool:
         """Follow a live run on the canvas; False if ``run_id`` is not live."""
         handle = self.handles.get(run_id or "")
-        self.focused = handle.result if handle is not None else None
-        self.bridge.followed = handle.run_id if handle is not None else None
-        self.focus_changed.emit(self.focused)
+        self.shown.follow(handle.result if handle is not None else None)
         self._report()
         return handle is not None
 
     def cancel(self, run_id: str | None = None) -> bool:
         """Cancel one run (the followed one by default); the others go on."""
-        target = run_id or (self.focused.run_id if self.focused else None)
+        target = run_id or self.shown.live_id
         handle = self.handles.get(target or "")
         return handle.cancel() if handle is not None else False
 
@@ -156,47 +154,43 @@ class RunController(QObject):
 
     # --- state ----------------------------------------------------------------------
 
-    def count(self, status: str) -> int:
+    def count(self, status: RunStatus) -> int:
         return sum(1 for h in self.handles.values() if h.result.status == status)
-
-    @property
-    def focused_live(self) -> bool:
-        return self.focused is not None and not self.focused.finished
 
     def progress_text(self) -> str:
         parts = []
-        run = self.focused
+        run = self.shown.live
         if run is not None:
             parts.append(_describe(run))
-        running, queued = self.count("running"), self.count("queued")
+        running, queued = self.count(RunStatus.RUNNING), self.count(RunStatus.QUEUED)
         if running > 1 or queued:
             parts.append(f"{running} running, {queued} queued")
         return "  ·  ".join(parts) or "Ready"
 
     # --- events ---------------------------------------------------------------------
 
-    def _changed(self, _event: Any = None) -> None:
+    def _changed(self, _event: RunLifeEvent | None = None) -> None:
         self.runs_changed.emit()
         self._report()
 
-    def _on_step_started(self, event: Any) -> None:
-        if self.focused is not None and event.run_id == self.focused.run_id:
+    def _on_step_started(self, event: StepStarted) -> None:
+        if event.run_id == self.shown.live_id:
             if self._progress_rest.isActive():
                 self._progress_due = True  # shown when the line has rested
             else:
                 self._report()
 
-    def _on_run_finished(self, event: Any) -> None:
+    def _on_run_finished(self, event: RunFinished) -> None:
         if self.recorder is None:  # nothing to store: the run is over now
             self.handles.pop(event.run_id, None)
         self._changed()
 
-    def _on_written(self, event: Any) -> None:
+    def _on_written(self, event: RunLifeEvent) -> None:
         self.stored.emit(event)
         if isinstance(event, RunFinished):
             self._stored_end(event.run_id)
 
-    def _on_write_failed(self, event: Any, exc: Any) -> None:
+    def _on_write_failed(self, event: RunEvent, exc: BaseException) -> None:
         """Only the end's failure decides (the store writes earlier failed rows again with
         it); the writer thread has logged each one."""
         if isinstance(event, RunFinished):
@@ -222,18 +216,13 @@ class RunController(QObject):
 
 def _describe(run: RunResult) -> str:
     total = len(run.steps)
-    if run.status == "queued":
+    if run.status == RunStatus.QUEUED:
         return f"{run.experiment_name}: queued, waiting for a free slot"
-    if run.status == "running":
+    if run.status == RunStatus.RUNNING:
         for index, step in enumerate(run.steps):
-            if step.status == "running":
+            if step.status == StepStatus.RUNNING:
                 return f"[{index + 1}/{total}] {step.name}"
-        done = sum(1 for s in run.steps if s.status != "pending")
+        done = sum(1 for s in run.steps if s.status != StepStatus.PENDING)
         return f"[{done}/{total}] …"
-    mark = STATUS_MARKS.get(run.status, "")
-    took = f" in {_ms(run.duration_ms)}" if run.duration_ms is not None else ""
-    return f"{mark} {run.experiment_name}: {run.status}{took}".strip()
-
-
-def _ms(value: float) -> str:
-    return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms"
+    took = f" in {format_duration(run.duration_ms)}" if run.duration_ms is not None else ""
+    return f"{mark(run.status)} {run.experiment_name}: {run.status}{took}".strip()

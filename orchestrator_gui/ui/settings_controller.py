@@ -3,9 +3,10 @@
 Why it exists: the engine (run_wiring) and the store are created when the
 window is; a user who changes a time limit, the network policy or an endpoint
 expects the next run to use it, without a restart. This object holds the
-current ``AppSettings``, opens the Settings window, and on save hands the new
-settings to the engine (``Engine.apply_settings``: runs already going keep
-theirs) and the store (how many runs history keeps).
+current ``AppSettings``, opens the Settings window, and on save emits
+``changed``: the run experience hands the new settings to the engine
+(``Engine.apply_settings``: runs already going keep theirs) and the store
+access to the store (how many runs history keeps).
 
 A settings file that cannot be read is never replaced behind the user's back:
 the app runs on defaults, says which file and key are wrong, and offers the
@@ -22,11 +23,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 from shiboken6 import isValid
 
 from orchestrator_gui.core.llm.endpoints import EXAMPLE_BASE_URL, EXAMPLE_MODEL
 from orchestrator_gui.core.settings import AppSettings, SettingsError, settings_path
+from orchestrator_gui.ui.host import ShowMessage
 from orchestrator_gui.ui.settings_dialog import SettingsDialog
 
 
@@ -53,39 +55,21 @@ def explain_missing(experiment_name: str, names: list[str]) -> str:
     )
 
 
-def settings_of(window: Any) -> AppSettings:
-    """The settings the window's engine should start with (defaults if the file is unreadable)."""
-    controller = getattr(window, "settings_controller", None)
-    if controller is not None:
-        return controller.settings
-    try:
-        return AppSettings.load()
-    except SettingsError:
-        return AppSettings()
-
-
 class SettingsController(QObject):
     """Holds the current settings, opens the Settings window and applies what it saves."""
 
     changed = Signal(object)  # AppSettings, after a save
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: QWidget, show_message: ShowMessage) -> None:
         super().__init__(window)
-        self.window = window
+        self.window = window  # the parent of its dialogs
+        self.show_message = show_message
         self.path = settings_path()
         self.problem: str | None = None
         self._problem_shown = False
         self.dialog: SettingsDialog | None = None
         self.question: QMessageBox | None = None
         self.settings = self._load()
-        opener = window.store_opener
-
-        def open_store() -> Any:  # history keeps as many runs as the settings say
-            store = opener()
-            store.runs.max_runs = self.settings.limits.max_stored_runs
-            return store
-
-        window.store_opener = open_store
 
     def _load(self) -> AppSettings:
         try:
@@ -139,7 +123,7 @@ class SettingsController(QObject):
     def _show(self, settings: AppSettings, endpoint: str | None, *,
               unreadable: str | None) -> SettingsDialog:
         dialog = SettingsDialog(settings, self.path, self.window, unreadable=unreadable)
-        dialog.saved.connect(self.apply)
+        dialog.saved.connect(lambda settings: self.apply(settings))
         dialog.finished.connect(dialog.deleteLater)
         self._focus_endpoint(dialog, endpoint)
         self.dialog = dialog
@@ -155,18 +139,12 @@ class SettingsController(QObject):
 
     # --- applying -----------------------------------------------------------------------
 
-    def apply(self, settings: Any) -> None:
-        """Use ``settings`` from now on: the engine's next runs, history's retention."""
+    def apply(self, settings: AppSettings) -> None:
+        """Use ``settings`` from now on; ``changed`` tells whoever applies them (the engine's
+        next runs, history's retention)."""
         self.settings, self.problem, self._problem_shown = settings, None, False
-        experience = getattr(self.window, "run_experience", None)
-        if experience is not None:
-            experience.controller.engine.apply_settings(settings)
-        store = getattr(self.window, "_store", None)
-        if store is not None:
-            store.runs.max_runs = settings.limits.max_stored_runs
-        self.window.message_bar.show_message(
-            f"Settings saved to {self.path}. New runs use them.", "success")
         self.changed.emit(settings)
+        self.show_message(f"Settings saved to {self.path}. New runs use them.", "success")
 
     # --- explaining -----------------------------------------------------------------------
 
@@ -174,7 +152,7 @@ class SettingsController(QObject):
         """Called when an experiment is opened: say what is missing for it to run."""
         if self.problem is not None and not self._problem_shown:
             self._problem_shown = True
-            self.window.message_bar.show_message(
+            self.show_message(
                 f"The settings file could not be read, so the app uses the defaults: "
                 f"{self.problem}", "error", action=("Open settings", self.open_dialog))
             return
@@ -185,7 +163,7 @@ class SettingsController(QObject):
         names = missing_endpoints(experiment, self.settings)
         if not names:
             return False
-        self.window.message_bar.show_message(
+        self.show_message(
             explain_missing(experiment.name, names), "warning",
             action=("Open settings", lambda: self.open_dialog(endpoint=names[0])))
         return True

@@ -22,6 +22,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from orchestrator_gui.ui.host import ShowMessage
+
 DIALOG_NAME = "storeProblemDialog"
 
 
@@ -30,9 +32,10 @@ class StoreAlarm(QObject):
 
     raised = Signal(object)  # a StoreError, from any thread
 
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QWidget, show_message: ShowMessage) -> None:
         super().__init__(window)
         self.window = window
+        self.show_message = show_message
         self.dialog: QMessageBox | None = None
         self.shown: list[str] = []
         self.raised.connect(self.report, Qt.ConnectionType.QueuedConnection)
@@ -50,9 +53,7 @@ class StoreAlarm(QObject):
         if text in self.shown:
             return
         self.shown.append(text)
-        show_message = getattr(self.window, "show_message", None)
-        if callable(show_message):
-            show_message(f"History and the library are not available: {lines[0]}", "error")
+        self.show_message(f"History and the library are not available: {lines[0]}", "error")
         damaged = "is damaged" in lines[0]
         box = QMessageBox(QMessageBox.Icon.Critical,
                           "Database damaged" if damaged else "Database unavailable",

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from orchestrator_gui.core.events import RunFinished, RunQueued, RunStarted
+from orchestrator_gui.core.events import RunEvent, RunFinished, RunQueued, RunStarted
 
 if TYPE_CHECKING:
     from orchestrator_gui.store.background import BackgroundRecorder
@@ -118,9 +118,9 @@ class StoreWriter(QObject):
 
     # --- on the writer thread: emit only --------------------------------------------------
 
-    def _on_written(self, event: Any) -> None:
+    def _on_written(self, event: RunEvent) -> None:
         if isinstance(event, RunQueued | RunStarted | RunFinished):  # steps: no one listens
             self.written.emit(event)
 
-    def _on_error(self, event: Any, exc: BaseException) -> None:
+    def _on_error(self, event: RunEvent, exc: BaseException) -> None:
         self.failed.emit(event, exc)

@@ -3,11 +3,12 @@
 One module owns the arrangement so that each panel only says which side it
 belongs to (``add_panel``). The default, chosen for the canvas to get the room:
 
-- the window takes the screen's available area up to 1480x900, centred, and
+- the window takes the screen's available area up to 1600x1000, centred, and
   never more than the screen (a 1280x800 laptop gets everything on screen);
 - left: the step palette above the simulator, both visible at first start;
 - right: properties above history, properties taller (a step's form needs it);
-- bottom: inspector and log side by side, collapsed until there is something to
+- bottom, under the canvas only (the side columns keep the full height): inspector
+  and log side by side, collapsed until there is something to
   show in them (a step is clicked, a run ends: ``open_details``), and toggled by
   View → Run details (Ctrl+J);
 - the simulator and the inspector scroll inside their docks rather than make the
@@ -38,12 +39,15 @@ from PySide6.QtWidgets import (
 
 from orchestrator_gui.ui.files import config_dir
 
-PREFERRED = QSize(1480, 900)
+PREFERRED = QSize(1600, 1000)
 STATE_VERSION = 2  # bump when the default arrangement changes: old saved states are dropped
 FILENAME = "window.ini"
-LEFT_WIDTH, RIGHT_WIDTH = 268, 310
+# the side columns' share of the window's width (268 and 304 px at 1600), never below what
+# their panels need: on a 1280x800 screen the canvas still gets 55% of the window
+LEFT_SHARE, RIGHT_SHARE = 0.1675, 0.19
 PALETTE_SHARE = 0.34  # of the left column's height; the simulator gets the rest
-PROPERTIES_SHARE = 0.64  # of the right column's height; history gets the rest
+PROPERTIES_SHARE = 0.7  # of the right column's height; history gets the rest
+INSPECTOR_SHARE = 0.6  # of the bottom area's width; the log gets the rest
 
 DETAILS = ("inspectorDock", "logDock")  # the collapsible bottom area
 SCROLLED = ("simulatorDock", "inspectorDock")  # forms taller than a small screen's share
@@ -93,6 +97,10 @@ class WindowLayout(QObject):
                 _scroll_inside(dock)
         window.setDockOptions(QMainWindow.DockOption.AnimatedDocks
                               | QMainWindow.DockOption.AllowNestedDocks)
+        # the side columns run the full height: the bottom area sits under the canvas only,
+        # so opening it never pushes the simulator's Run button out of sight
+        window.setCorner(Qt.Corner.BottomLeftCorner, Area.LeftDockWidgetArea)
+        window.setCorner(Qt.Corner.BottomRightCorner, Area.RightDockWidgetArea)
         _let_status_bar_shrink(window)
         self.arrange_default()
         self.default_state = window.saveState(STATE_VERSION)
@@ -128,8 +136,9 @@ class WindowLayout(QObject):
         height = window.height()
         self._resize("paletteDock", "simulatorDock", PALETTE_SHARE, height)
         self._resize("propertiesDock", "historyDock", PROPERTIES_SHARE, height)
-        columns = [(docks.get(name), width) for name, width in
-                   (("paletteDock", LEFT_WIDTH), ("propertiesDock", RIGHT_WIDTH))]
+        columns = [(docks.get(name), _column_width(window, docks.get(other), share))
+                   for name, other, share in (("paletteDock", "simulatorDock", LEFT_SHARE),
+                                              ("propertiesDock", "historyDock", RIGHT_SHARE))]
         present = [(dock, width) for dock, width in columns if dock is not None]
         if present:
             window.resizeDocks([d for d, _ in present], [w for _, w in present],
@@ -147,8 +156,15 @@ class WindowLayout(QObject):
         return [dock for name in DETAILS if (dock := self.docks.get(name)) is not None]
 
     def set_details(self, shown: bool) -> None:
-        for dock in self.details_docks():
+        docks = self.details_docks()
+        for dock in docks:
             dock.setVisible(shown)
+        if shown and self.details_collapsed and len(docks) == 2:
+            # first opened by the layout: the inspector gets the larger share of the width
+            width = self.window.centralWidget().width() + sum(d.width() for d in docks)
+            self.window.resizeDocks(docks, [int(width * INSPECTOR_SHARE),
+                                            int(width * (1 - INSPECTOR_SHARE))],
+                                    Qt.Orientation.Horizontal)
         if shown:
             self.details_collapsed = False
 
@@ -222,6 +238,17 @@ class WindowLayout(QObject):
             QApplication.instance().removeEventFilter(self)
             QTimer.singleShot(0, self, self._open_now)  # after the release is handled
         return False
+
+
+def _column_width(window: QMainWindow, dock: QDockWidget | None, share: float) -> int:
+    """The column's share of the window, or what the panel in it needs if that is more."""
+    wanted = int(window.width() * share)
+    if dock is None:
+        return wanted
+    panel = dock.widget()
+    inner = panel.widget() if isinstance(panel, QScrollArea) else panel
+    needed = (inner.minimumSizeHint().width() if inner is not None else 0) + 6
+    return max(wanted, needed)
 
 
 def _scroll_inside(dock: QDockWidget) -> None:

@@ -16,7 +16,7 @@ import re
 from urllib.parse import quote, quote_plus
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from orchestrator_gui.core import known_secrets
@@ -121,6 +121,7 @@ def strings_in(value: object) -> list[str]:
 @settings(max_examples=100, deadline=None)
 @given(secret=secrets_strategy, key_text=surroundings)
 def test_keys_and_nested_values_are_scrubbed_too(secret: str, key_text: str) -> None:
+    assume(all(secret not in key for key in ("n", "t", "none")))  # those keys must stay keys
     data = {key_text + secret: [secret, {"b64": base64.b64encode(secret.encode()).decode()}],
             "n": 1, "t": True, "none": None}
     cleaned = scrub(data, [secret])

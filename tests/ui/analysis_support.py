@@ -54,8 +54,8 @@ def open_main_window(qtbot: Any, qapp: Any) -> MainWindow:
     apply_theme(qapp)
     win = MainWindow(registry=analysis_registry())
     qtbot.addWidget(win)
-    win.ask_unsaved = lambda: "discard"  # type: ignore[method-assign]
-    win.open_experiment(load_experiment(RISK, registry=win.registry), path=Path(RISK))
+    win.documents.ask_unsaved = lambda: "discard"  # type: ignore[method-assign]
+    win.documents.open_experiment(load_experiment(RISK, registry=win.registry), path=Path(RISK))
     win.show()
     qtbot.waitUntil(lambda: win.started)  # presets and history are read after the first paint
     return win

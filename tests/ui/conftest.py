@@ -29,8 +29,8 @@ def window(qtbot: QtBot, qapp: object) -> Iterator[MainWindow]:
     win = MainWindow()
     qtbot.addWidget(win)
     win.answers: list[str] = []  # type: ignore[misc]
-    win.ask_unsaved = lambda: win.answers.pop(0) if win.answers else "cancel"  # type: ignore[method-assign]
-    win.open_experiment(load_experiment(RISK), path=Path(RISK))
+    win.documents.ask_unsaved = lambda: win.answers.pop(0) if win.answers else "cancel"  # type: ignore[method-assign]
+    win.documents.open_experiment(load_experiment(RISK), path=Path(RISK))
     win.show()
     yield win
     win.canvas.undo_stack.setClean()  # nothing to confirm on teardown

@@ -1,8 +1,7 @@
 """Shared pieces of the run-experience tests: a qasync loop, custom step types, a window.
 
-The window is a small stand-in offering exactly what ``install_run_experience``
-needs from the editor's main window (canvas, registry, store, add_panel,
-current_experiment, show_message), so these tests exercise our panels with
+The window is a small stand-in that is a ``Host`` (tests/ui/host_standin.py:
+exactly the services ui/host.py lists), so these tests exercise our panels with
 the real canvas, the real engine and a real SQLite store.
 """
 
@@ -14,17 +13,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication
 
 from orchestrator_gui.core.document import Experiment, load_experiment
-from orchestrator_gui.core.errors import ExperimentError, StepError
+from orchestrator_gui.core.errors import StepError
 from orchestrator_gui.core.registry import StepConfig, StepRegistry, StepType
 from orchestrator_gui.store import Store
-from orchestrator_gui.ui.canvas.convert import ChainError
-from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.event_loop import WindowEventLoop
-from orchestrator_gui.ui.run_wiring import RunExperience, install_run_experience
+from orchestrator_gui.ui.run_wiring import RunExperience
+from tests.ui.host_standin import StandInHost as Window
 
 
 class SleepConfig(StepConfig):
@@ -82,40 +79,6 @@ def experiment(registry: StepRegistry, steps: list[tuple[str, str, dict[str, Any
     }, registry=registry)
 
 
-class Window(QMainWindow):
-    """What the run experience needs from the editor's main window, and nothing else."""
-
-    def __init__(self, registry: StepRegistry, store: Store) -> None:
-        super().__init__()
-        self.registry = registry
-        self._store = store
-        self.messages: list[tuple[str, str]] = []
-        self.canvas = Canvas(registry, self)
-        self.setCentralWidget(self.canvas.widget)
-        self.resize(1400, 860)
-
-    def store(self) -> Store:
-        return self._store
-
-    def add_panel(self, name: str, title: str, widget: QWidget,
-                  area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
-
-    def show_message(self, text: str, level: str = "info") -> None:
-        self.messages.append((level, text))
-
-    def current_experiment(self) -> Experiment | None:
-        try:
-            return load_experiment(self.canvas.to_document(), registry=self.registry)
-        except (ChainError, ExperimentError) as exc:
-            self.show_message(str(exc), "error")
-            return None
-
-
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     """The app's qasync loop inside pytest-qt's event processing (docs/architecture.md, "Stack traps")."""
@@ -147,14 +110,15 @@ def store() -> Iterator[Store]:
 def app_window(qtbot: Any, qloop: Any, registry: StepRegistry, store: Store) -> Iterator[Window]:
     window = Window(registry, store)
     qtbot.addWidget(window)
-    install_run_experience(window)
+    window.run_experience = RunExperience(window)
     window.show()
     yield window
     window.run_experience.controller.cancel_all()
 
 
 def experience(window: Window) -> RunExperience:
-    return window.run_experience  # type: ignore[no-any-return, attr-defined]
+    assert window.run_experience is not None
+    return window.run_experience
 
 
 def wait_finished(qtbot: Any, window: Window, timeout: int = 15000) -> None:

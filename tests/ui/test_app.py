@@ -42,13 +42,13 @@ def test_a_plain_start_opens_the_risk_example_ready_to_run(qtbot: QtBot) -> None
     qtbot.addWidget(window)
     assert window.canvas.base["id"] == "risk-assessment"
     assert window.canvas.check().ok
-    assert not window.dirty
+    assert not window.session.dirty
 
 
 def test_a_stored_id_opens_from_the_library(qtbot: QtBot) -> None:
     window = gui_app.build_window("marketing-campaign")
     qtbot.addWidget(window)
-    assert window.library_id == "marketing-campaign"
+    assert window.session.library_id == "marketing-campaign"
     assert window.canvas.base["id"] == "marketing-campaign"
 
 

@@ -44,7 +44,7 @@ def test_import_refuses_the_whole_corpus_and_keeps_the_open_experiment(
     failures: list[str] = []
     for path in files:
         window.message_bar.clear()
-        accepted = window.import_file(path)
+        accepted = window.documents.import_file(path)
         text = window.message_bar.text()
         problems = []
         if accepted:
@@ -57,11 +57,11 @@ def test_import_refuses_the_whole_corpus_and_keeps_the_open_experiment(
             problems.append(f"missing {expected(path.name)!r}")
         if "Traceback" in text or not shown_safely(text):
             problems.append("traceback or control character shown")
-        if window.canvas.to_document() != before or window.dirty or window.windowTitle() != title:
+        if window.canvas.to_document() != before or window.session.dirty or window.windowTitle() != title:
             problems.append("the open experiment changed")
         if problems:
             failures.append(f"{path.name}: {', '.join(problems)} — {text[:300]!r}")
     assert not failures, "\n".join(failures)
     assert window.recent.load() == recent
-    assert window.import_guard.decisions.load() == {}
-    assert window.document_path is not None and window.document_path.name == "risk-assessment.json"
+    assert window.session.origin == "own"  # still the experiment opened before
+    assert window.session.path is not None and window.session.path.name == "risk-assessment.json"

@@ -18,6 +18,7 @@ from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.core.registry import StepRegistry, StepType
 from orchestrator_gui.core.settings import AppSettings, LimitSettings
 from orchestrator_gui.ui.main_window import MainWindow
+from orchestrator_gui.ui.panels.simulator import RunRequest
 from tests.ui.run_support import make_registry, qloop
 
 __all__ = ["qloop"]
@@ -50,7 +51,7 @@ def app(qtbot: Any, qloop: Any, registry: StepRegistry) -> Any:
 
 
 def open_chain(window: MainWindow, registry: StepRegistry, **hang: Any) -> None:
-    window.open_experiment(load_experiment({"id": "hangs", "name": "Hangs", "steps": [
+    window.documents.open_experiment(load_experiment({"id": "hangs", "name": "Hangs", "steps": [
         {"id": "in", "type": "input", "name": "In", "config": {}},
         {"id": "hang", "type": "never", "name": "Hang", "config": {}, **hang},
         {"id": "after", "type": "sleep", "name": "After", "config": {"seconds": 0.01}},
@@ -59,7 +60,7 @@ def open_chain(window: MainWindow, registry: StepRegistry, **hang: Any) -> None:
 
 def run_to_end(window: MainWindow, qtbot: Any) -> Any:
     experience = window.run_experience  # type: ignore[attr-defined]
-    result = experience.run({"input": {"n": 1}, "scenario": "t", "dry_run": False})
+    result = experience.run(RunRequest({"n": 1}, "t", False))
     assert result is not None
     qtbot.waitUntil(lambda: result.finished, timeout=10000)
     assert experience.controller.flush(5)
@@ -105,7 +106,7 @@ def test_cancel_ends_a_step_that_never_returns(app: MainWindow, qtbot: Any, qloo
     open_chain(app, registry)
     experience = app.run_experience  # type: ignore[attr-defined]
     baseline = live_tasks(qloop)
-    result = experience.run({"input": {}, "scenario": "t", "dry_run": False})
+    result = experience.run(RunRequest({}, "t", False))
     qtbot.waitUntil(lambda: result.step("hang").status == "running", timeout=5000)
     assert any(t.get_name() == f"run-{result.run_id}" for t in live_tasks(qloop))  # seen while live
     assert experience.controller.cancel()

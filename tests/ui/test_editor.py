@@ -107,7 +107,7 @@ def test_connecting_the_dropped_node_makes_one_chain_again(window: MainWindow) -
     new = node(window, "webhook-1")
     node(window, "metrics-1").output(0).connect_to(new.input(0))
     assert window.chain_status.text().startswith("✓  6 steps")
-    document = window.current_document()
+    document = window.documents.current_document()
     assert [s["id"] for s in document["steps"]][-1] == "webhook-1"
 
 
@@ -140,7 +140,7 @@ def test_a_good_value_is_applied_and_undo_brings_the_old_one_back(
     qtbot.keyClicks(line, "0.85")
     qtbot.keyClick(line, Qt.Key.Key_Return)
     assert ai.get_property("step_config")["threshold"] == 0.85
-    assert window.dirty
+    assert window.session.dirty
     window.actions_by_name["actionUndo"].trigger()
     assert ai.get_property("step_config")["threshold"] == 0.7
     assert line.text() == "0.7"  # the panel follows undo
@@ -243,7 +243,7 @@ def test_two_steps_may_share_a_name(window: MainWindow, qtbot: QtBot) -> None:
     name.clear()
     qtbot.keyClicks(name, "AI Decision")
     qtbot.keyClick(name, Qt.Key.Key_Return)
-    names = [s["name"] for s in window.current_document()["steps"]]
+    names = [s["name"] for s in window.documents.current_document()["steps"]]
     assert names.count("AI Decision") == 2
 
 
@@ -261,7 +261,7 @@ def test_delete_select_all_and_undo(window: MainWindow) -> None:
 def test_selecting_is_not_an_edit(window: MainWindow) -> None:
     window.canvas.select_all()
     select(window, "ai-1")
-    assert not window.dirty
+    assert not window.session.dirty
     assert window.canvas.undo_stack.count() == 0
 
 
@@ -270,14 +270,14 @@ def test_export_writes_the_expected_json(window: MainWindow, tmp_path: Path) -> 
     window.canvas.set_step_property(node(window, "ai-1"), "step_config", {"threshold": 0.9})
     (tmp_path / "exports").mkdir()
     target = tmp_path / "exports" / "out.json"
-    assert window.export_file(target)
+    assert window.documents.export_file(target)
     written = json.loads(target.read_text())
     assert written["id"] == "risk-assessment"
     assert [s["id"] for s in written["steps"]] == [
         "input-1", "transform-1", "ai-1", "compliance-1", "metrics-1"]
     assert written["steps"][2]["config"] == {"threshold": 0.9}
     assert set(written["ui"]["positions"]) == {s["id"] for s in written["steps"]}
-    assert not window.dirty
+    assert not window.session.dirty
     assert [p.name for p in target.parent.iterdir()] == ["out.json"]  # no temp file left behind
     assert window.recent.load()[0] == str(target.resolve())
 
@@ -287,7 +287,7 @@ def test_a_loose_step_stops_export_names_it_and_marks_it(
 ) -> None:
     loose = window.canvas.add_step("metrics", pos=(0, 600))
     undo_entries = window.canvas.undo_stack.count()
-    assert not window.export_file(tmp_path / "out.json")
+    assert not window.documents.export_file(tmp_path / "out.json")
     assert not (tmp_path / "out.json").exists()
     assert window.message_bar.level == "error"
     assert "'Metrics' (metrics-2)" in window.message_bar.text()
@@ -296,7 +296,7 @@ def test_a_loose_step_stops_export_names_it_and_marks_it(
     assert window.canvas.undo_stack.count() == undo_entries  # marking is not an edit
     window.canvas.delete_selected()
     assert loose.item.fault is None or loose.graph is None
-    assert window.export_file(tmp_path / "out.json")
+    assert window.documents.export_file(tmp_path / "out.json")
 
 
 def test_a_loop_stops_export_and_marks_the_steps_on_it(window: MainWindow) -> None:
@@ -313,15 +313,15 @@ def test_importing_a_broken_file_shows_the_problems_and_changes_nothing(
     broken = tmp_path / "broken.json"
     broken.write_text('{"id": "x", "name": "Broken", "steps": [{"id": "a", "type": "ai_decision",'
                       ' "name": "A", "config": {"treshold": 2}}]}')
-    before = window.current_document()
-    assert not window.import_file(broken)
+    before = window.documents.current_document()
+    assert not window.documents.import_file(broken)
     assert window.message_bar.level == "error"
     assert "broken.json" in window.message_bar.text()
     assert "treshold" in window.message_bar.text()
-    assert window.current_document() == before
+    assert window.documents.current_document() == before
     (tmp_path / "syntax.json").write_text('{"id": ')
-    assert not window.import_file(tmp_path / "syntax.json")
-    assert window.current_document() == before
+    assert not window.documents.import_file(tmp_path / "syntax.json")
+    assert window.documents.current_document() == before
 
 
 def test_importing_a_good_file_replaces_the_canvas(window: MainWindow, tmp_path: Path) -> None:
@@ -329,7 +329,7 @@ def test_importing_a_good_file_replaces_the_canvas(window: MainWindow, tmp_path:
 
     path = tmp_path / "good.json"
     path.write_text(json.dumps(EXTRAS))
-    assert window.import_file(path)
+    assert window.documents.import_file(path)
     assert {n.step_id() for n in window.canvas.nodes()} == {"in", "t", "ai"}
     assert window.windowTitle().startswith("Keeps what it does not know")
 
@@ -338,24 +338,24 @@ def test_unsaved_changes_are_asked_about_before_they_are_replaced(
     window: MainWindow, tmp_path: Path
 ) -> None:
     window.canvas.add_step("metrics")
-    assert window.dirty
+    assert window.session.dirty
     window.answers.append("cancel")  # type: ignore[attr-defined]
-    assert not window.new_experiment()
+    assert not window.documents.new_experiment()
     assert len(window.canvas.nodes()) == 6
     window.answers.append("discard")  # type: ignore[attr-defined]
-    assert window.new_experiment()
+    assert window.documents.new_experiment()
     assert [n.step_id() for n in window.canvas.nodes()] == ["input-1"]
-    assert not window.dirty
+    assert not window.session.dirty
 
 
 def test_save_to_library_and_open_it_again(window: MainWindow) -> None:
     window.canvas.set_step_property(node(window, "ai-1"), "name", "Decide")
-    assert window.save_to_library()
-    assert not window.dirty
-    assert window.new_experiment()
-    assert window.open_library_id("risk-assessment")
+    assert window.documents.save_to_library()
+    assert not window.session.dirty
+    assert window.documents.new_experiment()
+    assert window.documents.open_library_id("risk-assessment")
     assert node(window, "ai-1").name() == "Decide"
-    assert window.library_id == "risk-assessment"
+    assert window.session.library_id == "risk-assessment"
 
 
 def test_tab_search_adds_a_step_by_name(window: MainWindow, qtbot: QtBot) -> None:

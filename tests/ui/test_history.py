@@ -9,8 +9,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
-from orchestrator_gui.ui.canvas.run_overlay import COLORS
 from orchestrator_gui.ui.panels.history import COLUMNS
+from orchestrator_gui.ui.panels.simulator import RunRequest
+from orchestrator_gui.ui.status_style import color as status_color
 from tests.ui.run_support import (  # noqa: F401 (fixtures)
     app_window,
     experience,
@@ -55,7 +56,7 @@ def test_rows_newest_first_with_time_scenario_status_duration(app_window: Any, q
         COLUMNS)
     assert [cell(table, r, 1) for r in range(3)] == ["GDPR Sensitive", "High Risk", "Happy Path"]
     assert [cell(table, r, 2) for r in range(3)] == ["success", "filtered", "success"]
-    assert cell(table, 1, 2, Qt.ItemDataRole.ForegroundRole).name() == COLORS["filtered"]
+    assert cell(table, 1, 2, Qt.ItemDataRole.ForegroundRole).name() == status_color("filtered")
     assert all(cell(table, r, 3).endswith(("ms", " s")) for r in range(3))
     assert cell(table, 0, 0).count(":") == 1  # day, month and time
     assert ex.history.count_label.text() == "3 runs"
@@ -81,8 +82,8 @@ def test_clicking_a_run_redraws_it_on_the_canvas(app_window: Any, qtbot: Any,
     assert badges["wait"].text == "– skipped"
     node = next(n for n in app_window.canvas.nodes() if n.step_id() == "gate")
     app_window.canvas.select([node])
-    assert ex.inspector.record is not None
-    assert ex.inspector.record["input"] == {"riskScore": 0.9, "email": "user@example.com"}
+    assert ex.inspector.step is not None
+    assert ex.inspector.step.input == {"riskScore": 0.9, "email": "user@example.com"}
 
 
 def test_a_run_of_an_older_version_is_shown_as_it_was(app_window: Any, qtbot: Any,
@@ -103,7 +104,7 @@ def test_a_run_of_an_older_version_is_shown_as_it_was(app_window: Any, qtbot: An
     assert {k: b.text[0] for k, b in ex.replay_overlay._badges.items()} == {
         "start": "✓", "gate": "✓", "wait": "✓"}
     ex.replay.canvas.select([n for n in old if n.step_id() == "gate"])
-    assert ex.inspector.record is not None and ex.inspector.record["id"] == "gate"
+    assert ex.inspector.step is not None and ex.inspector.step.id == "gate"
     assert len(canvas.nodes()) == 4 and not canvas.undo_stack.isClean()  # the edit is intact
     ex.replay.back_button.click()
     assert ex.stack.currentIndex() == 0
@@ -130,6 +131,11 @@ def test_run_again_repeats_the_input_and_delete_removes_the_run(app_window: Any,
 
     qtbot.waitUntil(lambda: table.model().rowCount() == 2)
     click_row(qtbot, table, 0)
+    asked: list[str] = []
+    ex.history.confirm_delete = lambda run_id: asked.append(run_id) or False  # type: ignore[method-assign]
+    ex.history.delete_button.click()  # asked, and the answer is no: nothing goes
+    assert asked == [runs[0].run_id] and len(store.list_runs("exp-test")) == 2
+    ex.history.confirm_delete = lambda run_id: True  # type: ignore[method-assign]
     ex.history.delete_button.click()
     assert [r.run_id for r in store.list_runs("exp-test")] == [runs[1].run_id]
     assert table.model().rowCount() == 1
@@ -153,7 +159,7 @@ def test_runs_going_show_in_place_without_reading_the_store_again(
         *a, **k))
 
     ex.simulator.choose_preset("High Risk")
-    going = [ex.run({"input": {"riskScore": 0.9}, "scenario": f"Load {i}", "dry_run": False})
+    going = [ex.run(RunRequest({"riskScore": 0.9}, f"Load {i}", False))
              for i in range(3)]
     assert all(r is not None for r in going)
     qtbot.waitUntil(lambda: table.model().rowCount() == 4, timeout=5000)
@@ -264,7 +270,7 @@ def test_the_table_paints_each_status_in_its_colour_and_durations_to_the_right(
 
     for row, status in ((0, "filtered"), (1, "success")):
         ink = inked(row, 2)
-        assert any(near(color, QColor(COLORS[status])) for _x, color in ink), status
+        assert any(near(color, QColor(status_color(status))) for _x, color in ink), status
         duration = table.visualRect(table.model().index(row, 3))
         xs = [x for x, _color in inked(row, 3)]
         assert xs and max(xs) > duration.right() - 12 and min(xs) > duration.left() + 8
@@ -293,7 +299,7 @@ def test_a_selected_run_is_highlighted_and_a_long_scenario_stays_in_its_column(
     assert palette.color(QPalette.ColorRole.Highlight).name() in selected
     # the selected run's status in the highlight's text colour, not its own (readable)
     assert palette.color(QPalette.ColorRole.HighlightedText).name() in selected
-    assert QColor(COLORS["success"]).name() not in selected
+    assert QColor(status_color("success")).name() not in selected
     assert palette.color(QPalette.ColorRole.Highlight).name() not in colours(0, 2)
     # the scenario too long for its column is cut short (with an ellipsis) inside its cell
     metrics = table.fontMetrics()
@@ -362,3 +368,49 @@ def test_run_again_follows_the_dry_run_box_not_the_old_runs_mode(
         qtbot.waitUntil(lambda n=count: len(store.list_runs("exp-test")) == n + 1)
         newest = store.list_runs("exp-test")[0]
         assert store.get_run(newest.run_id)["dryRun"] is expected
+
+
+
+def test_the_status_filter_belongs_to_the_experiment_shown(
+        app_window: Any, qtbot: Any, registry: Any) -> None:
+    ex = experience(app_window)
+    history = ex.history
+    history.show_experiment("exp-a")
+    history.status_filter.setCurrentIndex(history.status_filter.findData("error"))
+    history.show_experiment("exp-b")
+    assert history.status_filter.currentData() is None  # another experiment: all statuses
+    history.show_experiment("exp-a")
+    assert history.status_filter.currentData() == "error"  # and back: its own filter
+
+
+def test_a_preset_over_a_hand_edited_input_can_be_undone_in_the_input(
+        app_window: Any, qtbot: Any) -> None:
+    simulator = experience(app_window).simulator
+    simulator.preview.selectAll()
+    qtbot.keyClicks(simulator.preview, '{"riskScore": 0.42, "note": "typed by hand"}')
+    assert simulator.input == {"riskScore": 0.42, "note": "typed by hand"}
+    simulator.choose_preset("High Risk")
+    assert simulator.input != {"riskScore": 0.42, "note": "typed by hand"}
+    simulator.preview.setFocus()
+    qtbot.keyClick(simulator.preview, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert simulator.input == {"riskScore": 0.42, "note": "typed by hand"}
+
+
+def test_a_new_run_does_not_move_the_rows_a_scrolled_reader_is_looking_at(
+        app_window: Any, qtbot: Any, registry: Any, store: Any) -> None:
+    app_window.canvas.load(experiment(registry, [("start", "input", {})]))
+    ex = experience(app_window)
+    table = ex.history.table
+    for _ in range(30):
+        ex.run()
+        wait_finished(qtbot, app_window)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 30, timeout=10000)
+    bar = table.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 5, timeout=3000)
+    bar.setValue(bar.maximum() // 2)
+    top = table.rowAt(0)
+    seen = table.model().run_at(top).run_id
+    ex.run()
+    wait_finished(qtbot, app_window)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 31, timeout=5000)
+    assert table.model().run_at(table.rowAt(0)).run_id == seen

@@ -8,6 +8,7 @@ saw), the user's answers remembered in the test's config folder.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +20,13 @@ from orchestrator_gui.core import jsonio
 from orchestrator_gui.core.settings import AppSettings, NetworkSettings
 from orchestrator_gui.ui.hosts_dialog import HostsDialog, verdict_now
 from orchestrator_gui.ui.main_window import MainWindow
+from orchestrator_gui.ui.panels.simulator import RunRequest
 from tests.httpserver import ScriptedServer, http_server
 from tests.ui.run_support import qloop
 
 __all__ = ["http_server", "qloop"]
 
-REQUEST = {"input": {"riskScore": 0.9, "email": "a@example.com"}, "scenario": "t",
-           "dry_run": False}
+REQUEST = RunRequest({"riskScore": 0.9, "email": "a@example.com"}, "t", False)
 
 
 def webhook_doc(*urls: str, exp_id: str = "imported-hook") -> dict[str, Any]:
@@ -40,12 +41,12 @@ def import_doc(window: MainWindow, tmp_path: Path, doc: dict[str, Any],
                name: str = "shared.json") -> Path:
     path = tmp_path / name
     path.write_text(jsonio.dumps_pretty(doc), encoding="utf-8")
-    assert window.import_file(path)
+    assert window.documents.import_file(path)
     return path
 
 
 def run(window: MainWindow, **request: Any) -> Any:
-    return window.run_experience.run({**REQUEST, **request})  # type: ignore[attr-defined]
+    return window.run_experience.run(replace(REQUEST, **request))  # type: ignore[union-attr]
 
 
 def asked(window: MainWindow) -> HostsDialog:
@@ -61,9 +62,9 @@ def rows_of(dialog: HostsDialog) -> dict[str, str]:
 
 def finish(window: MainWindow, qtbot: Any) -> Any:
     controller = window.run_experience.controller  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: controller.focused is not None and controller.focused.finished,
+    qtbot.waitUntil(lambda: controller.shown.live is not None and controller.shown.live.finished,
                     timeout=10000)
-    return controller.focused
+    return controller.shown.live
 
 
 def test_first_run_lists_the_hosts_and_cancel_sends_nothing(
@@ -84,8 +85,8 @@ def test_first_run_lists_the_hosts_and_cancel_sends_nothing(
     asked(window).run_button.click()
     result = finish(window, qtbot)
     assert result.status == "success" and len(http_server.requests) == 1
-    entry = window.import_guard.decisions.get("imported-hook")
-    assert entry is not None and entry["answer"] == "run" and entry["hosts"] == [host]
+    kept = [a for a in window.store().list_approvals() if a["experimentId"] == "imported-hook"]
+    assert [a["hosts"] for a in kept] == [[host]]  # in the store, where the CLI reads it
     second = run(window)  # remembered: runs at once
     assert second is not None and window.import_guard.dialog is None
 
@@ -98,7 +99,7 @@ def test_dry_run_instead_is_remembered_and_can_be_asked_again(
     asked(window).dry_button.click()
     result = finish(window, qtbot)
     assert result.dry_run and result.status == "success" and http_server.requests == []
-    assert window.import_guard.decisions.get("imported-hook")["answer"] == "dry-run"  # type: ignore[index]
+    assert window.import_guard.choices.get("imported-hook") is not None
 
     again = run(window)  # a real run of it becomes a dry run, and the app says so
     assert again is None and window.import_guard.dialog is None
@@ -149,16 +150,16 @@ def test_a_host_added_later_is_asked_about(window: MainWindow, qtbot: Any, qloop
     asked(window).cancel_button.click()
 
 
-def test_library_and_shipped_examples_are_not_asked_about(
+def test_shipped_examples_are_not_asked_about_from_a_file_or_the_library(
         window: MainWindow, qtbot: Any, qloop: Any) -> None:
     shipped = resources.path("examples", "webhook-notification.json")
-    assert window.import_file(shipped)
+    assert window.documents.import_file(shipped)
     assert run(window, dry_run=True) is not None and window.import_guard.dialog is None
     finish(window, qtbot)
-    assert window.open_library_id("webhook-notification")
+    assert window.documents.open_library_id("webhook-notification")
     assert run(window, dry_run=True) is not None and window.import_guard.dialog is None
     finish(window, qtbot)
-    assert window.import_guard.decisions.load() == {}
+    assert window.store().list_approvals() == []  # trusted by fingerprint: nothing to keep
 
 
 def test_the_answer_lives_outside_the_document(window: MainWindow, qtbot: Any, qloop: Any,
@@ -167,7 +168,7 @@ def test_the_answer_lives_outside_the_document(window: MainWindow, qtbot: Any, q
     doc["ui"] = {"confirmed": True, "hostsConfirmed": ["127.0.0.1:9"]}  # a file vouching for itself
     path = tmp_path / "vouching.json"
     path.write_text(jsonio.dumps_pretty(doc), encoding="utf-8")
-    if window.import_file(path):  # the ui block may or may not be accepted; either way, ask
+    if window.documents.import_file(path):  # the ui block may or may not be accepted; either way, ask
         assert run(window) is None
         asked(window).cancel_button.click()
     else:

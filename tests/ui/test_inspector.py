@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from orchestrator_gui import resources
 from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.ui.panels.inspector import MAX_ITEMS, Inspector
+from orchestrator_gui.ui.shown_run import StepView
 from tests.ui.run_support import (  # noqa: F401 (fixtures)
     app_window,
     experience,
@@ -82,9 +83,9 @@ def test_huge_payloads_are_cut_in_the_tree_but_copied_whole(qtbot: Any) -> None:
     inspector = Inspector()
     qtbot.addWidget(inspector)
     big = {f"k{i}": i for i in range(MAX_ITEMS + 500)}
-    inspector.show_step({"id": "x", "name": "X", "type": "t", "status": "success",
-                         "durationMs": 3.0, "input": big, "output": None, "error": None,
-                         "logs": []})
+    inspector.show_step(StepView.of_record({
+        "id": "x", "name": "X", "type": "t", "status": "success", "durationMs": 3.0,
+        "input": big, "output": None, "error": None, "logs": []}))
     tree = inspector.input_view.tree
     assert tree.topLevelItemCount() == MAX_ITEMS + 1
     assert "500 more not shown" in tree.topLevelItem(MAX_ITEMS).text(1)

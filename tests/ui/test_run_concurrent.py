@@ -28,7 +28,7 @@ def test_twelve_runs_ten_go_two_queue_and_one_is_cancelled(app_window: Any, qtbo
     qtbot.waitUntil(lambda: ctl.count("running") == 10 and ctl.count("queued") == 2)
     assert "10 running, 2 queued" in ex.progress.text()
     # the followed run (the last one started) is queued, and says so
-    assert ctl.focused is runs[-1]
+    assert ctl.shown.live is runs[-1]
     assert "queued, waiting for a free slot" in ex.progress.text()
     qtbot.waitUntil(lambda: {r.status for r in store.list_runs("exp-test", limit=20)}
                     == {"running", "queued"})
@@ -61,12 +61,12 @@ def test_the_canvas_draws_the_followed_run_and_switches_to_another_live_one(
     ctl.bridge.step_finished.connect(lambda e: steps_seen.append((e.run_id, e.step_id)))
     first, second = ex.run(), ex.run()
     assert first is not None and second is not None
-    assert ctl.focused is second  # the last one started is followed
+    assert ctl.shown.live is second  # the last one started is followed
     qtbot.waitUntil(lambda: ex.overlay.active == "a")
     assert {run_id for run_id, _ in steps_seen} == {second.run_id}  # step signals: followed only
 
     ctl.focus(first.run_id)  # picked while both go: drawn from what it did so far, then live
-    assert ex.overlay.run is first
+    assert ex.overlay.drawn is not None and ex.overlay.drawn.live is first
     qtbot.waitUntil(lambda: ex.overlay.status_of("b") is not None
                     and ex.overlay.status_of("b").startswith("✓"), timeout=5000)
     assert ex.overlay.status_of("a").startswith("✓")

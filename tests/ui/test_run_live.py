@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt, QTimer
 
 from orchestrator_gui import resources
 from orchestrator_gui.core.document import load_experiment
-from orchestrator_gui.ui.canvas.run_overlay import COLORS, Glow
+from orchestrator_gui.ui.canvas.run_overlay import Glow
+from orchestrator_gui.ui.status_style import color
 from tests.ui.run_support import (  # noqa: F401 (fixtures)
     app_window,
     experience,
@@ -54,7 +55,7 @@ def test_run_button_marks_every_step_and_records_the_run(app_window: Any, qtbot:
     assert [(r.scenario, r.status) for r in runs] == [("High Risk", "success")]
     qtbot.waitUntil(lambda: ex.history.model.rowCount() == 1)
     # the last step keeps a green glow once the run is over
-    assert ex.overlay.glow_color("metrics-1") == COLORS["success"]
+    assert ex.overlay.glow_color("metrics-1") == color("success")
     assert ex.overlay.glow_color("input-1") is None  # one node glows at a time
     glowing = [item.parentItem() for item in app_window.canvas.view.scene().items()
                if isinstance(item, Glow) and item.isVisible()]
@@ -77,7 +78,7 @@ def test_window_keeps_painting_while_steps_take_seconds(app_window: Any, qtbot: 
 
     # while the sleep step goes: it glows blue, says running, and data moves on its edge
     qtbot.waitUntil(lambda: ex.overlay.active == "wait")
-    assert ex.overlay.glow_color("wait") == COLORS["running"]
+    assert ex.overlay.glow_color("wait") == color("running")
     assert badges(app_window)["wait"].startswith("● running")
     qtbot.waitUntil(ex.overlay._flow.isVisible, timeout=1000)  # a quarter second in
     qtbot.waitUntil(lambda: ex.progress.text().startswith("[2/3] Wait"))  # within 0.1 s
@@ -156,7 +157,7 @@ def test_a_failing_step_shows_its_error_and_the_rest_skipped(app_window: Any, qt
     assert shown["boom"].startswith("✗")
     assert shown["after"] == "– skipped"
     assert node(app_window, "after").view.opacity() < 1.0
-    assert ex.overlay.glow_color("boom") == COLORS["error"]
+    assert ex.overlay.glow_color("boom") == color("error")
     assert ex.progress.text().startswith("✗ Test pipeline: error")
     app_window.canvas.select([node(app_window, "boom")])
     assert ex.inspector.error.isVisibleTo(ex.inspector)
@@ -250,5 +251,5 @@ def test_a_window_timer_due_while_a_step_is_marked_fires_before_the_canvas_repai
     qtbot.waitUntil(lambda: "window timer" in order and "canvas painted" in order)
     assert order.index("window timer") < order.index("canvas painted"), order
     assert ex.overlay.status_of("wait") == "● running"
-    assert ex.overlay.glow_color("wait") == COLORS["running"]
+    assert ex.overlay.glow_color("wait") == color("running")
 

@@ -17,6 +17,7 @@ from orchestrator_gui import resources
 from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.core.settings import AppSettings, settings_path
 from orchestrator_gui.ui.main_window import MainWindow
+from orchestrator_gui.ui.panels.simulator import RunRequest
 from orchestrator_gui.ui.settings_dialog import SettingsDialog
 from tests.fake_openai import MODEL, completion, fake_openai
 from tests.httpserver import ScriptedServer, closed_port
@@ -142,7 +143,7 @@ def test_an_unreadable_settings_file_is_reported_and_kept(qtbot: Any) -> None:
     path.write_bytes(bad)
     window = MainWindow()
     qtbot.addWidget(window)
-    window.open_experiment(load_experiment(resources.path("examples", "risk-assessment.json")))
+    window.documents.open_experiment(load_experiment(resources.path("examples", "risk-assessment.json")))
     shown = window.message_bar.text()
     assert str(path) in shown and "limits.stepTimeoutSeconds" in shown
     assert window.message_bar.action_button.text() == "Open settings"
@@ -169,7 +170,7 @@ def test_an_unreadable_settings_file_is_reported_and_kept(qtbot: Any) -> None:
 
 def test_the_llm_example_without_an_endpoint_says_what_to_set(window: MainWindow,
                                                               qtbot: Any, qloop: Any) -> None:
-    window.open_experiment(load_experiment(LLM_CHAIN), library_id="ai-prompt-chain-llm")
+    window.documents.open_experiment(load_experiment(LLM_CHAIN), library_id="ai-prompt-chain-llm")
     text = window.message_bar.text()
     assert window.message_bar.level == "warning"
     assert "“local”" in text and "Settings → Language models" in text and "Test connection" in text
@@ -178,7 +179,7 @@ def test_the_llm_example_without_an_endpoint_says_what_to_set(window: MainWindow
 
     experience = window.run_experience  # type: ignore[attr-defined]
     window.message_bar.clear()
-    assert experience.run({"input": {"message": "hi"}, "scenario": "x", "dry_run": False}) is None
+    assert experience.run(RunRequest({"message": "hi"}, "x", False)) is None
     assert not experience.controller.handles  # not started: it would only fail at step 2
     assert "“local”" in window.message_bar.text()
 
@@ -188,7 +189,7 @@ def test_the_llm_example_without_an_endpoint_says_what_to_set(window: MainWindow
     row = dialog.endpoints.current()
     assert row is not None and row["name"] == "local" and row["baseUrl"].startswith("http://")
     assert dialog.save() is not None  # one click more and the example is configured
-    window.open_experiment(load_experiment(LLM_CHAIN), library_id="ai-prompt-chain-llm")
+    window.documents.open_experiment(load_experiment(LLM_CHAIN), library_id="ai-prompt-chain-llm")
     assert "“local”" not in window.message_bar.text()
 
 
@@ -202,9 +203,9 @@ def test_a_running_run_keeps_its_limits_and_the_next_run_gets_the_new_ones(
     doc = {"id": "slow", "name": "Slow", "steps": [
         {"id": "in", "type": "input", "name": "In", "config": {}},
         {"id": "nap", "type": "sleep", "name": "Nap", "config": {"seconds": 0.6}}]}
-    win.open_experiment(load_experiment(doc, registry=registry))
+    win.documents.open_experiment(load_experiment(doc, registry=registry))
     experience = win.run_experience  # type: ignore[attr-defined]
-    request = {"input": {}, "scenario": "t", "dry_run": False}
+    request = RunRequest({}, "t", False)
     first = experience.run(request)
     assert first is not None
     qtbot.waitUntil(lambda: first.steps[1].status == "running", timeout=5000)

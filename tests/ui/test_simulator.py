@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPlainTextEdit, QPushButton, QSlider
 
-from orchestrator_gui.ui.panels.simulator import Simulator
+from orchestrator_gui.ui.panels.simulator import RunRequest, Simulator
 from tests.ui.run_support import (  # noqa: F401 (fixtures)
     app_window,
     experience,
@@ -99,7 +99,7 @@ def test_hand_edits_follow_through_and_invalid_json_blocks_run(qtbot: Any, store
     assert sim.run_button.isEnabled() and not sim.problem_label.isVisibleTo(sim)
     sim.dry_run_toggle.setChecked(True)
     qtbot.keyClick(sim, Qt.Key.Key_F5)
-    assert requests == [{"input": {"riskScore": 0.3}, "scenario": "Custom", "dry_run": True}]
+    assert requests == [RunRequest({"riskScore": 0.3}, "Custom", True)]
 
 
 def test_saving_a_preset_stores_it_and_selects_it(app_window: Any, store: Any) -> None:

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from orchestrator_gui.ui import app as gui_app
 from orchestrator_gui.ui.main_window import MainWindow
+from orchestrator_gui.ui.panels.simulator import RunRequest
 from orchestrator_gui.ui.store_alarm import DIALOG_NAME
 from tests.store.damage import digest, make_store, overwrite, page_offset, pages_of
 from tests.ui.run_support import qloop  # noqa: F401 (fixture)
@@ -72,10 +73,9 @@ def test_a_damaged_database_at_start_shows_the_dialog_and_the_app_goes_on(
     box.accept()
 
     # the library refuses, said in the message bar; a run still runs, unsaved, and says so
-    assert opened.save_to_library() is False
+    assert opened.documents.save_to_library() is False
     assert "is damaged" in opened.message_bar.text()
-    result = opened.run_experience.run({"input": {"riskScore": 0.2},  # type: ignore[attr-defined]
-                                        "scenario": "Happy Path", "dry_run": False})
+    result = opened.run_experience.run(RunRequest({"riskScore": 0.2}, "Happy Path", False))
     assert result is not None
     qtbot.waitUntil(lambda: result.status == "success", timeout=15000)
     assert "not saved to history" in opened.message_bar.text()

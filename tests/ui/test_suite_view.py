@@ -49,17 +49,17 @@ def test_scenarios_are_part_of_the_document_dirty_undoable_and_exported(
     assert not expect(suite, 0, "decision.outcome == above")  # a bare word is refused
     assert "Expect line 1" in suite.editor.problem.text()
     assert "not JSON" in suite.editor.problem.text()
-    document = main_window.current_document()
+    document = main_window.documents.current_document()
     assert document["suite"]["scenarios"] == [{
         "name": "High Risk", "input": {"riskScore": 0.9, "email": "user@example.com"},
         "expect": ['decision.outcome == "above"', "compliance.passed == true"]}]
     out = tmp_path / "exported.json"
-    assert main_window.export_file(out)
+    assert main_window.documents.export_file(out)
     assert load_experiment(out).suite.scenarios[0].name == "High Risk"
     main_window.canvas.undo_stack.undo()  # the expectation edit
     assert suite.editor.expect.toPlainText() == ""
     main_window.canvas.undo_stack.undo()  # the scenario itself
-    assert "suite" not in main_window.current_document()
+    assert "suite" not in main_window.documents.current_document()
     assert suite.editor.scenarios.count() == 0
 
 

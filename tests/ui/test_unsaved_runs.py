@@ -57,8 +57,8 @@ def test_a_run_on_a_full_disk_warns_until_exported_and_the_export_parses(
     assert "database or disk is full" in bar.text() and bar.level == "warning"
     # it stays: other messages come and go, another experiment opens
     window.show_message("Saved somewhere else.", "success")
-    window.new_experiment()
-    window.open_experiment(load_experiment(RISK, registry=window.registry), path=Path(RISK))
+    window.documents.new_experiment()
+    window.documents.open_experiment(load_experiment(RISK, registry=window.registry), path=Path(RISK))
     assert bar.isVisible() and "NOT saved" in bar.text()
 
     # History lists it from memory, marked; selecting it shows it (no KeyError)
@@ -107,7 +107,7 @@ def test_a_dismissed_warning_comes_back_with_the_next_unsaved_run(
 def test_other_changes_on_a_full_disk_are_reported_not_raised(
         full_disk_window: tuple[MainWindow, Disk], qtbot: Any) -> None:
     window, _disk = full_disk_window
-    assert not window.save_to_library()
+    assert not window.documents.save_to_library()
     assert "Could not save to the library" in window.message_bar.text()
     assert "database or disk is full" in window.message_bar.text()
     window.run_experience.save_preset("mine", {"riskScore": 0.3})

@@ -4,5 +4,5 @@ Comparison, scenario suites, sweeps and baselines are decided headless in
 ``core/compare.py``, ``core/suites.py``, ``core/sweeps.py`` and
 ``core/baselines.py``; the modules here only draw their results and forward
 the user's intent to them, so the CLI and the app can never disagree.
-``wiring.install_analysis(window)`` puts it all into the main window.
+``wiring.Analysis`` puts it all into the main window (its ``Host``, ui/host.py).
 """

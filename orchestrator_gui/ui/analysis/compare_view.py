@@ -10,7 +10,7 @@ ignored). ``divergence_changed`` tells the canvas which step to mark.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -27,23 +27,25 @@ from PySide6.QtWidgets import (
 )
 
 from orchestrator_gui.core.compare import RunComparison, StepComparison
+from orchestrator_gui.ui import status_style
 from orchestrator_gui.ui.analysis.changes_tree import ChangesTree
 from orchestrator_gui.ui.analysis.style import FAIL, MUTED, PASS, tinted
-from orchestrator_gui.ui.canvas.run_overlay import COLORS, MARKS
-from orchestrator_gui.ui.panels.history import format_duration
+from orchestrator_gui.ui.status_style import format_duration
+
+if TYPE_CHECKING:
+    from orchestrator_gui.ui.shown_run import RunView
 
 STEP_HEADERS = ("Step", "A", "B", "Δ time", "Differs in")
 
 
-def run_label(record: dict[str, Any]) -> str:
-    """``26 Nov 14:19 · High Risk · 1cd9d8`` for a run record."""
-    when = (record.get("startedAt") or "")[:16].replace("T", " ")
-    scenario = record.get("scenario") or "no scenario"
-    return f"{when} · {scenario} · {str(record.get('runId', ''))[:8]}"
+def run_label(run: RunView) -> str:
+    """``26 Nov 14:19 · High Risk · 1cd9d8`` for a run."""
+    when = run.started_at[:16].replace("T", " ")
+    return f"{when} · {run.scenario or 'no scenario'} · {run.run_id[:8]}"
 
 
 def status_text(status: str | None) -> str:
-    return "—" if status is None else f"{MARKS.get(status, '')} {status}".strip()
+    return "—" if status is None else f"{status_style.mark(status)} {status}".strip()
 
 
 def delta_text(ms: float | None) -> str:
@@ -159,7 +161,7 @@ class CompareView(QWidget):
 
     @staticmethod
     def _run_status(status: str | None, ms: float | None) -> str:
-        color = COLORS.get(status or "", MUTED)
+        color = status_style.color(status, MUTED)
         return (f"<span style='color:{color}'>{status_text(status)}</span> "
                 f"<span style='color:#98a1b3'>in {format_duration(ms)}</span>")
 
@@ -180,7 +182,7 @@ class CompareView(QWidget):
             item.setData(1, Qt.ItemDataRole.UserRole, step.diverged)
             item.setToolTip(0, f"{step.name} ({step.step_id})")
             for column, status in ((1, step.status_a), (2, step.status_b)):
-                item.setForeground(column, QBrush(QColor(COLORS.get(status or "", MUTED))))
+                item.setForeground(column, QBrush(QColor(status_style.color(status, MUTED))))
             if step.diverged:
                 for column in range(len(STEP_HEADERS)):
                     item.setBackground(column, QBrush(tinted(FAIL if step.only_in or

@@ -72,9 +72,7 @@ class DivergenceMark:
         node = next((n for n in self.canvas.nodes() if n.step_id() == step_id), None)
         if node is None or not isValid(node.view):
             return False
-        flag = getattr(node.view, "divergence_flag", None)
-        if flag is None or not isValid(flag):
-            flag = node.view.divergence_flag = DivergenceFlag(node.view)
+        flag = node.item.kept("divergence_flag", lambda: DivergenceFlag(node.item))
         flag.set_text(f"≠ first divergence: {', '.join(reasons)}")
         flag.setVisible(True)
         self._flag, self.step_id = flag, step_id

@@ -2,7 +2,7 @@
 
 One palette for "added / removed / changed / passed / failed" keeps the
 comparison, the suite grid and the sweep plot readable side by side, and
-matches the run badges (``run_overlay.COLORS``) in the same dark theme.
+matches the statuses (``ui/status_style.py``) in the same dark theme.
 """
 
 from __future__ import annotations

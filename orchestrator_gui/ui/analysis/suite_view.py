@@ -10,7 +10,7 @@ are not written to the history (a suite would push the user's runs out).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -34,7 +34,11 @@ from orchestrator_gui.core.suites import (
 from orchestrator_gui.ui.analysis.suite_editor import SuiteEditor
 from orchestrator_gui.ui.analysis.suite_results import Heatmap, SuiteGrid
 from orchestrator_gui.ui.analysis.tasks import Job
-from orchestrator_gui.ui.panels.history import format_duration
+from orchestrator_gui.ui.status_style import format_duration
+
+if TYPE_CHECKING:
+    from orchestrator_gui.ui.host import Host
+    from orchestrator_gui.ui.run_wiring import RunExperience
 
 
 def delta_text(delta: SuiteDelta | None) -> str:
@@ -54,21 +58,22 @@ def delta_text(delta: SuiteDelta | None) -> str:
 
 
 class SuiteWindow(QWidget):
-    """A tool window (non-modal) on the experiment open in ``window``."""
+    """A tool window (non-modal) on the experiment open in ``host`` (ui/host.py)."""
 
     finished = Signal(object)  # SuiteRun, once kept and drawn
     scenario_to_simulator = Signal(object)  # Scenario: try it by hand
 
-    def __init__(self, window: Any, experience: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, host: Host, experience: RunExperience,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("suiteWindow")
         self.setAccessibleName("Scenario suite")
-        self.window_, self.experience = window, experience
+        self.host, self.experience = host, experience
         self.resize(1180, 760)
         self.job: Job | None = None
         self.last_run: SuiteRun | None = None
         self.last_delta: SuiteDelta | None = None
-        self.editor = SuiteEditor(window.canvas, lambda: window.store().list_presets(),
+        self.editor = SuiteEditor(host.canvas, lambda: host.store().list_presets(),
                                   lambda: experience.simulator.input)
         self.run_button = QPushButton("▶  Run suite")
         self.run_button.setObjectName("runSuiteButton")
@@ -121,7 +126,7 @@ class SuiteWindow(QWidget):
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
         self.grid.scenario_chosen.connect(self._to_simulator)
-        window.canvas.changed.connect(self._retitle)
+        host.canvas.changed.connect(self._retitle)
         self._retitle()
 
     # --- commands ---------------------------------------------------------------------
@@ -131,7 +136,7 @@ class SuiteWindow(QWidget):
         if self.job is not None and self.job.running:
             return False
         self.editor.apply_now()
-        experiment = self.window_.current_experiment()
+        experiment = self.host.current_experiment()
         if experiment is None:
             self.summary.setText("The experiment has problems: see the main window.")
             return False
@@ -165,7 +170,7 @@ class SuiteWindow(QWidget):
                                  f"{self.progress.maximum()} scenarios; nothing kept."
                                  if error == "cancelled" else f"The suite could not run: {error}")
             return
-        store = self.window_.store()
+        store = self.host.store()
         previous = store.last_suite_run(run.experiment_id)
         delta = compare_suite_runs(SuiteRun.from_dict(previous), run) if previous else None
         try:
@@ -199,7 +204,7 @@ class SuiteWindow(QWidget):
             self.scenario_to_simulator.emit(scenario)
 
     def _retitle(self) -> None:
-        base = self.window_.canvas.base
+        base = self.host.canvas.base
         self.setWindowTitle(f"Scenario suite — {base.get('name') or 'Untitled experiment'}")
         if self.last_run is not None and self.last_run.experiment_id != base.get("id"):
             self.last_run = self.last_delta = None  # another experiment: its results are not ours

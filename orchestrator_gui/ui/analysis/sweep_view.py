@@ -11,7 +11,7 @@ Non-modal: the user can keep editing while it runs.
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -34,6 +34,10 @@ from orchestrator_gui.core.paths import is_number, split_path
 from orchestrator_gui.core.sweeps import DEFAULT_WATCH, Sweep, run_sweep, spaced
 from orchestrator_gui.ui.analysis.plot import SweepPlot
 from orchestrator_gui.ui.analysis.tasks import Job
+
+if TYPE_CHECKING:
+    from orchestrator_gui.ui.host import Host
+    from orchestrator_gui.ui.run_wiring import RunExperience
 
 
 def numeric_paths(data: Any, prefix: str = "") -> list[str]:
@@ -62,13 +66,14 @@ class SweepDialog(QDialog):
 
     finished_sweep = Signal(object)  # Sweep
 
-    def __init__(self, window: Any, experience: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, host: Host, experience: RunExperience,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sweepDialog")
         self.setAccessibleName("Sweep an input field")
         self.setModal(False)
         self.resize(940, 680)
-        self.window_, self.experience = window, experience
+        self.host, self.experience = host, experience
         self.job: Job | None = None
         self.sweep: Sweep | None = None
         self.field = QComboBox()
@@ -157,14 +162,14 @@ class SweepDialog(QDialog):
                                               else "riskScore"))
         self.base_note.setText("Every run starts from the simulator's input, with the swept "
                                "field(s) set. Sweep runs are not kept in the history.")
-        self.setWindowTitle(f"Sweep — {self.window_.canvas.base.get('name') or 'experiment'}")
+        self.setWindowTitle(f"Sweep — {self.host.canvas.base.get('name') or 'experiment'}")
 
     # --- commands ---------------------------------------------------------------------
 
     def run(self) -> bool:
         if self.job is not None and self.job.running:
             return False
-        experiment = self.window_.current_experiment()
+        experiment = self.host.current_experiment()
         base = self.experience.simulator.input
         if experiment is None or base is None:
             self._say("The experiment or the simulator's input has a problem: fix it first.")

@@ -1,6 +1,7 @@
 """Puts comparison, suites, sweeps, baselines and replay into the main window.
 
-``install_analysis(window)`` (after the run experience) adds: a *Compare*
+:class:`Analysis` (made by the window after the run experience, on its
+``Host``, ui/host.py) adds: a *Compare*
 dock (bottom, beside the log), a divergence mark on the canvas, the history
 context menu (compare, star as baseline, replay), a "vs baseline" note in the
 status bar after each run of an experiment with a baseline, and *Experiment*
@@ -24,31 +25,32 @@ from orchestrator_gui.core.baselines import ReplayReport, compare_to_baseline, r
 from orchestrator_gui.core.compare import RunComparison, compare_runs
 from orchestrator_gui.core.document import load_experiment
 from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
-from orchestrator_gui.core.events import RunFinished
+from orchestrator_gui.core.events import RunFinished, RunLifeEvent
 from orchestrator_gui.ui.analysis.divergence_mark import DivergenceMark
 from orchestrator_gui.ui.analysis.history_menu import install_history_menu, selected_run_ids
 from orchestrator_gui.ui.analysis.tasks import Job
+from orchestrator_gui.ui.bridge import connect_event
+from orchestrator_gui.ui.shown_run import StoredRun
 
 if TYPE_CHECKING:
     from orchestrator_gui.ui.analysis.compare_view import CompareView
     from orchestrator_gui.ui.analysis.suite_view import SuiteWindow
     from orchestrator_gui.ui.analysis.sweep_view import SweepDialog
+    from orchestrator_gui.ui.host import Host
+    from orchestrator_gui.ui.run_wiring import RunExperience
 
 
 class Analysis(QObject):
     """The controller of the analysis views of one main window."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.window, self.experience = window, window.run_experience
+    def __init__(self, host: Host, experience: RunExperience) -> None:
+        super().__init__(host.window())
+        self.host, self.experience = host, experience
         self.history = self.experience.history
         self._view: CompareView | None = None
-        self.dock = window.add_panel("compareDock", "Compare", QWidget(),
-                                     Qt.DockWidgetArea.BottomDockWidgetArea)
         # beside the inspector (the wide bottom-left area): a comparison needs the width
-        neighbour = getattr(window, "docks", {}).get("inspectorDock")
-        if neighbour is not None:
-            window.tabifyDockWidget(neighbour, self.dock)
+        self.dock = host.add_panel("compareDock", "Compare", QWidget(),
+                                   Qt.DockWidgetArea.BottomDockWidgetArea, tab_with="inspectorDock")
         self.dock.hide()
         # one per canvas shown (the editor's first; the old-version canvas's when it exists)
         self.marks = [DivergenceMark(self.experience.canvas)]
@@ -62,17 +64,15 @@ class Analysis(QObject):
         self.baseline_note.setAutoRaise(True)
         self.baseline_note.hide()
         self._note_runs: tuple[str, str] | None = None
-        window.statusBar().addPermanentWidget(self.baseline_note)
+        host.add_status_widget(self.baseline_note)
 
         install_history_menu(self.history, self)
         self.dock.visibilityChanged.connect(self._on_dock_visible)
         self.baseline_note.clicked.connect(self._open_note)
         self.experience.canvas.changed.connect(self._sync_baseline)
-        controller = self.experience.controller
-        stored = getattr(controller, "stored", None)  # the run's end is in the store
-        (stored or controller.bridge.run_finished).connect(self._on_run_stored)
+        connect_event(self.experience.controller.stored, self._on_run_stored)  # end stored
         self._add_actions()
-        window.after_first_paint(self._sync_baseline)  # when the history is first read
+        host.after_first_paint(self._sync_baseline)  # when the history is first read
 
     # --- comparing --------------------------------------------------------------------
 
@@ -101,13 +101,13 @@ class Analysis(QObject):
 
     def compare_ids(self, run_a: str, run_b: str, title: str = "") -> RunComparison | None:
         """Compare two stored runs (``b`` against ``a``) and show it, B drawn on the canvas."""
-        store = self.window.store()
+        store = self.host.store()
         try:
             a, b = store.get_run(run_a), store.get_run(run_b)
         except KeyError:
-            self.window.show_message("That run is no longer in the history.", "error")
+            self.host.show_message("That run is no longer in the history.", "error")
             return None
-        if (a.get("startedAt") or "") > (b.get("startedAt") or "") and not title:
+        if StoredRun(a).started_at > StoredRun(b).started_at and not title:
             a, b = b, a  # older on the left: "what changed since"
         return self.show_comparison(compare_runs(a, b), a, b, title)
 
@@ -115,16 +115,17 @@ class Analysis(QObject):
                         title: str = "") -> RunComparison:
         from orchestrator_gui.ui.analysis.compare_view import run_label
 
-        self.experience.show_run(b["runId"])
+        before, after = StoredRun(a), StoredRun(b)
+        self.experience.show_run(after.run_id)
         self.dock.show()
         self.dock.raise_()
-        self.view.show_comparison(comparison, run_label(a), run_label(b), title)
+        self.view.show_comparison(comparison, run_label(before), run_label(after), title)
         return comparison
 
     def compare_selected(self) -> RunComparison | None:
         chosen = selected_run_ids(self.history)
         if len(chosen) != 2:
-            self.window.show_message("Select two runs in History (Ctrl+click) to compare them.",
+            self.host.show_message("Select two runs in History (Ctrl+click) to compare them.",
                                      "info")
             return None
         return self.compare_ids(chosen[1], chosen[0])
@@ -154,31 +155,31 @@ class Analysis(QObject):
     def baseline_id(self) -> str | None:
         experiment_id = self.experience.canvas.base.get("id")
         try:
-            return self.window.store().get_baseline(experiment_id) if experiment_id else None
+            return self.host.store().get_baseline(experiment_id) if experiment_id else None
         except OrchestratorError:  # no usable database: the window's StoreAlarm says so
             return None
 
     def star(self, run_id: str) -> None:
         try:
-            self.window.store().set_baseline(run_id)
+            self.host.store().set_baseline(run_id)
         except KeyError:  # not in the history (a run that could not be saved)
-            self.window.show_message("Only a run saved in the history can be the baseline.",
+            self.host.show_message("Only a run saved in the history can be the baseline.",
                                      "error")
             return
         except OrchestratorError as exc:  # a full disk, a read-only database
-            self.window.show_message(f"The baseline was not starred: {exc}", "error")
+            self.host.show_message(f"The baseline was not starred: {exc}", "error")
             return
         self._sync_baseline()
-        self.window.show_message("★ Starred as this experiment's baseline: new runs are "
+        self.host.show_message("★ Starred as this experiment's baseline: new runs are "
                                  "compared with it when they end.", "success")
 
     def clear_baseline(self) -> None:
         experiment_id = self.experience.canvas.base.get("id")
         if experiment_id:
             try:
-                self.window.store().clear_baseline(experiment_id)
+                self.host.store().clear_baseline(experiment_id)
             except OrchestratorError as exc:
-                self.window.show_message(f"The baseline star was not removed: {exc}", "error")
+                self.host.show_message(f"The baseline star was not removed: {exc}", "error")
                 return
         self._sync_baseline()
 
@@ -187,18 +188,18 @@ class Analysis(QObject):
             return
         model = self.history.model
         baseline = self.baseline_id()
-        if getattr(model, "baseline_id", None) != baseline:
+        if model.baseline_id != baseline:
             model.baseline_id = baseline
             if model.rowCount():
-                model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1, 0))
+                model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1, 0), [])
 
-    def _on_run_stored(self, event: Any) -> None:
+    def _on_run_stored(self, event: RunLifeEvent) -> None:
         if not isinstance(event, RunFinished):
             return
         if event.result.experiment_id != self.experience.canvas.base.get("id"):
             return
         try:
-            comparison = compare_to_baseline(self.window.store(), event.run_id)
+            comparison = compare_to_baseline(self.host.store(), event.run_id)
         except KeyError:
             comparison = None
         if comparison is None:
@@ -227,14 +228,14 @@ class Analysis(QObject):
         """Replay a run with its recorded external answers; the comparison opens at the end."""
         if self.job is not None and self.job.running:
             return False
-        store = self.window.store()
+        store = self.host.store()
         try:  # the snapshot it ran with, read with the app's registry (plugins included)
-            experiment = load_experiment(store.get_run(run_id).get("experiment") or {},
-                                         registry=self.window.registry)
+            experiment = load_experiment(StoredRun(store.get_run(run_id)).experiment or {},
+                                         registry=self.host.registry)
         except (KeyError, ExperimentError) as exc:
-            self.window.show_message(f"Run {run_id[:8]} cannot be replayed: {exc}", "error")
+            self.host.show_message(f"Run {run_id[:8]} cannot be replayed: {exc}", "error")
             return False
-        self.window.show_message("Replaying with the recorded answers (nothing is sent)…")
+        self.host.show_message("Replaying with the recorded answers (nothing is sent)…")
         self.job = Job(replay_run(store, run_id, experiment=experiment,
                                   engine=self.experience.controller.engine),
                        lambda report, error: self._replayed(run_id, report, error))
@@ -242,24 +243,24 @@ class Analysis(QObject):
 
     def _replayed(self, run_id: str, report: ReplayReport | None, error: str | None) -> None:
         if report is None:
-            self.window.show_message(f"The replay of run {run_id[:8]} did not finish: {error}",
+            self.host.show_message(f"The replay of run {run_id[:8]} did not finish: {error}",
                                      "error")
             return
         self.last_report = report
         if report.saved is False and report.result is not None:  # kept in memory, warned
-            self.experience.unsaved.add(report.result, report.record.get("experiment"),
+            self.experience.unsaved.add(report.result, StoredRun(report.record).experiment,
                                         report.save_error or "?")
         self.history.refresh()
         changed = [s.name for s in report.changed_steps]
         title = "Replay with recorded answers"
         if report.same:
-            self.window.show_message(f"✓ Replay of run {run_id[:8]}: every step gave the same "
+            self.host.show_message(f"✓ Replay of run {run_id[:8]}: every step gave the same "
                                      "output.", "success")
         else:
-            self.window.show_message(f"≠ Replay of run {run_id[:8]}: {len(changed)} step"
+            self.host.show_message(f"≠ Replay of run {run_id[:8]}: {len(changed)} step"
                                      f"{'s' * (len(changed) != 1)} now differ: "
                                      + ", ".join(changed), "warning")
-        original = self.window.store().get_run(run_id)
+        original = self.host.store().get_run(run_id)
         self.show_comparison(report.comparison, original, report.record, title)
 
     # --- suite and sweep windows -------------------------------------------------------
@@ -268,7 +269,7 @@ class Analysis(QObject):
         if self.suite_window is None:
             from orchestrator_gui.ui.analysis.suite_view import SuiteWindow
 
-            self.suite_window = SuiteWindow(self.window, self.experience, self.window)
+            self.suite_window = SuiteWindow(self.host, self.experience, self.host.window())
             self.suite_window.scenario_to_simulator.connect(
                 lambda s: self.experience.simulator.set_input(s.input, s.name))
         self.suite_window.show()
@@ -279,32 +280,22 @@ class Analysis(QObject):
         if self.sweep_dialog is None:
             from orchestrator_gui.ui.analysis.sweep_view import SweepDialog
 
-            self.sweep_dialog = SweepDialog(self.window, self.experience, self.window)
+            self.sweep_dialog = SweepDialog(self.host, self.experience, self.host.window())
         self.sweep_dialog.refresh_fields()
         self.sweep_dialog.show()
         self.sweep_dialog.raise_()
         return self.sweep_dialog
 
     def _add_actions(self) -> None:
-        menu = getattr(self.window, "experiment_menu", None)
-        if menu is None:
-            return
-        menu.addSeparator()
+        separator = QAction(self.host.window())
+        separator.setSeparator(True)
+        self.host.add_action(separator, "experiment")
         for name, text, slot, keys in (
                 ("actionSuite", "Scenario &suite…", self.open_suite, "Ctrl+Shift+T"),
                 ("actionSweep", "S&weep a field…", self.open_sweep, "Ctrl+Shift+W"),
                 ("actionCompare", "&Compare selected runs", self.compare_selected, "Ctrl+Shift+D")):
-            action = QAction(text, self.window)
+            action = QAction(text, self.host.window())
             action.setObjectName(name)
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _checked=False, s=slot: s())
-            self.window.addAction(action)
-            menu.addAction(action)
-            getattr(self.window, "actions_by_name", {})[name] = action
-
-
-def install_analysis(window: Any) -> Analysis:
-    """Add the analysis views to ``window`` (which already has its run experience)."""
-    analysis = Analysis(window)
-    window.analysis = analysis
-    return analysis
+            self.host.add_action(action, "experiment")

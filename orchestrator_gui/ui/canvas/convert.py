@@ -14,10 +14,9 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from NodeGraphQt import NodeGraph
-
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.topology import Plan, document_edges, plan_graph
+from orchestrator_gui.ui.canvas.graph_adapter import NodeGraph
 from orchestrator_gui.ui.canvas.layout import chain_positions
 from orchestrator_gui.ui.canvas.nodes import StepNode
 
@@ -56,9 +55,7 @@ def build_graph(
         pos = positions.get(step.id, fallback[index])
         graph.add_node(node, pos=[float(pos[0]), float(pos[1])], selected=False, push_undo=False)
         # NodeGraphQt made the name unique on add; a document may repeat names.
-        node.model.name = step.name
-        node.view.name = step.name
-        node.NODE_NAME = step.name
+        node.rename_quietly(step.name)
         node.refresh_subtitle()
         nodes.append(node)
     by_step = {node.step_id(): node for node in nodes}

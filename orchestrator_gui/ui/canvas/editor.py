@@ -12,15 +12,14 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from NodeGraphQt import NodeGraph
 from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 from orchestrator_gui.core.document import Experiment
 from orchestrator_gui.core.registry import StepRegistry, default_registry
 from orchestrator_gui.core.topology import Plan
-from orchestrator_gui.ui.canvas import convert
+from orchestrator_gui.ui.canvas import convert, graph_adapter
 from orchestrator_gui.ui.canvas.layout import chain_positions
 from orchestrator_gui.ui.canvas.nodes import StepNode, build_node_classes
 
@@ -46,7 +45,7 @@ class Canvas(QObject):
     def __init__(self, registry: StepRegistry | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.registry = registry or default_registry()
-        self.graph = NodeGraph(self)
+        self.graph = graph_adapter.NodeGraph(self)
         self.graph.set_background_color(24, 27, 33)
         self.graph.set_grid_color(38, 42, 51)
         self.graph.set_acyclic(True)
@@ -55,13 +54,9 @@ class Canvas(QObject):
         self.graph.register_nodes(list(self.node_classes.values()))
         self.base: dict[str, Any] = {}
         self.widget: QWidget = self.graph.widget
-        self.view: QWidget = self.graph.viewer()
+        self.view: QGraphicsView = self.graph.viewer()
         self.view.setObjectName("canvas")
-        # The viewer makes its own Undo/Redo actions (for its context menu) with the same
-        # Ctrl+Z / Ctrl+Shift+Z as the window's: two actions on one key, and Qt runs neither.
-        for own in self.graph.viewer().findChildren(QAction):
-            if own.shortcuts() and own.text() in ("&Undo", "&Redo"):
-                own.setShortcuts([])
+        graph_adapter.tame_viewer(self.view)  # no second Ctrl+Z, no stale modifier state
         # NodeGraphQt repaints the bounding rect of all changes; while a run goes that
         # spans the glowing node, the data dots on a (long) edge and the last badge, so
         # the worst repaints are the big ones. Qt's default paints just what changed
@@ -180,6 +175,75 @@ class Canvas(QObject):
         self.select([node])
         return node
 
+    def insert_after(self, node: StepNode, type_name: str) -> StepNode:
+        """A new step of ``type_name`` wired in right after ``node`` (one undo step)."""
+        title = self.node_classes[type_name].NODE_NAME
+        self.undo_stack.beginMacro(f"Insert {title} after {node.name()}")
+        new: StepNode = self.graph.create_node(self.node_classes[type_name].type_,
+                                               pos=(node.x_pos() + 290.0, node.y_pos() + 140.0))
+        self._splice([new], node)
+        self.undo_stack.endMacro()
+        self.select([new])
+        return new
+
+    def in_chain_order(self) -> list[StepNode]:
+        """The steps in run order when they form one chain, else left to right."""
+        report, by_id = convert.check_graph(self.graph)
+        if report.ok:
+            return [by_id[i] for i in report.order]
+        return sorted(self.nodes(), key=lambda n: (n.x_pos(), n.y_pos()))
+
+    def select_along(self, step: int) -> StepNode | None:
+        """Select the next (``step`` 1) or previous (-1) step along the pipeline."""
+        order = self.in_chain_order()
+        if not order:
+            return None
+        chosen = self.selected()
+        if not chosen:
+            target = order[0] if step > 0 else order[-1]
+        else:
+            index = order.index(chosen[-1]) if chosen[-1] in order else 0
+            target = order[max(0, min(len(order) - 1, index + step))]
+        self.select([target])
+        self.view.ensureVisible(target.view, 60, 60)
+        return target
+
+    def node_at(self, global_pos: QPoint) -> StepNode | None:
+        """The step under a point of the screen, if any."""
+        scene = self.view.mapToScene(self.view.viewport().mapFromGlobal(global_pos))
+        hits = [n for n in self.nodes() if n.view.sceneBoundingRect().contains(scene)]
+        return hits[-1] if hits else None
+
+    def connect_selected(self) -> bool:
+        """Wire the left one of two selected steps to the right one (replacing their wires)."""
+        chosen = sorted(self.selected(), key=lambda n: n.x_pos())
+        if len(chosen) != 2:
+            return False
+        first, second = chosen
+        self.undo_stack.beginMacro(f"Connect {first.name()} to {second.name()}")
+        for port in list(first.output(0).connected_ports()):
+            first.output(0).disconnect_from(port)
+        for port in list(second.input(0).connected_ports()):
+            second.input(0).disconnect_from(port)
+        first.output(0).connect_to(second.input(0))
+        self.undo_stack.endMacro()
+        return True
+
+    def disconnect_selected(self) -> bool:
+        """Remove every wire of the selected steps (one undo step)."""
+        chosen = self.selected()
+        wired = [(port, other) for node in chosen
+                 for port in (*node.inputs().values(), *node.outputs().values())
+                 for other in port.connected_ports()]
+        if not wired:
+            return False
+        self.undo_stack.beginMacro("Disconnect " + ", ".join(n.name() for n in chosen))
+        for port, other in wired:
+            if other in port.connected_ports():
+                port.disconnect_from(other)
+        self.undo_stack.endMacro()
+        return True
+
     def set_step_property(self, node: StepNode, name: str, value: Any) -> None:
         """One undoable edit of a step property (name, step_id, step_config, ...), named in
         the Edit menu as a person would say it ("Undo change settings of GDPR Check")."""
@@ -291,17 +355,12 @@ class Canvas(QObject):
     def fit(self, *, selection_only: bool = False) -> None:
         """Frame every step (Zoom to fit), or the selected ones (Zoom to selection), never
         magnifying past 100 %."""
-        viewer = self.graph.viewer()
         chosen = self.selected() if selection_only else []
-        items = [n.view for n in (chosen or self.nodes())]
-        if not items:
-            viewer.reset_zoom()
-            return
-        rect = viewer._combined_rect(items).adjusted(-80, -80, 80, 80)
-        viewer._scene_range = rect
-        viewer._update_scene()
-        if viewer.get_zoom() > 0.0:
-            viewer.reset_zoom(rect.center())
+        graph_adapter.frame(self.view, [n.item for n in (chosen or self.nodes())], margin=80)
+
+    def zoom(self, direction: int) -> None:
+        """Zoom in a step (``direction`` 1) or out (-1)."""
+        graph_adapter.zoom_by(self.view, 0.1 * direction)
 
     # --- internals ------------------------------------------------------------------
 

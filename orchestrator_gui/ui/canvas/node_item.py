@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from NodeGraphQt.qgraphics.node_base import NodeItem
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 
+from orchestrator_gui.ui.canvas.graph_adapter import CardItem
 from orchestrator_gui.ui.canvas.layout import NODE_HEIGHT, NODE_WIDTH
 
 BODY = QColor("#262b35")
@@ -27,8 +27,11 @@ SUBTEXT = QColor("#98a1b3")
 
 SUBTITLE_SEPARATOR = "  ·  "
 
-class StepNodeItem(NodeItem):  # type: ignore[misc]
+
+class StepNodeItem(CardItem):
     """The graphics item of a step node (drawn by us, positioned by NodeGraphQt)."""
+
+    CARD_SIZE = (NODE_WIDTH, NODE_HEIGHT)
 
     def __init__(self, name: str = "step", parent: Any = None) -> None:
         super().__init__(name, parent)
@@ -37,8 +40,6 @@ class StepNodeItem(NodeItem):  # type: ignore[misc]
         self.subtitle = ""  # "Type  ·  step-id" (SUBTITLE_SEPARATOR between)
         self.fault: str | None = None
         self.badge: tuple[str, QColor] | None = None
-        self._text_item.setVisible(False)
-        self._icon_item.setVisible(False)
 
     # --- marks outside the undo history -------------------------------------------
 
@@ -51,33 +52,12 @@ class StepNodeItem(NodeItem):  # type: ignore[misc]
         self.badge = (text, QColor(color)) if text else None
         self.update()
 
-    # --- layout ---------------------------------------------------------------------
-
-    def _draw_node_horizontal(self) -> None:
-        for items in (self._input_items, self._output_items):
-            for text in items.values():
-                text.setVisible(False)
-        self._text_item.setVisible(False)
-        self._icon_item.setVisible(False)
-        self._width, self._height = NODE_WIDTH, NODE_HEIGHT
-        self._tooltip_disable(self.disabled)
-        ports = [p for p in self.inputs + self.outputs if p.isVisible()]
-        port_h = ports[0].boundingRect().height() if ports else 0.0
-        self.align_ports(v_offset=(NODE_HEIGHT - port_h) / 2)
-        self.update()
-
-    def _draw_node_vertical(self) -> None:
-        self._draw_node_horizontal()
-
-    def auto_switch_mode(self) -> None:
-        """Never swap to NodeGraphQt's low-detail proxy: it would show its hidden text item."""
-
     # --- painting -----------------------------------------------------------------------
 
-    def _paint_horizontal(self, painter: QPainter, option: Any, widget: Any) -> None:
+    def paint_card(self, painter: QPainter, option: Any, widget: Any) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(0.5, 0.5, self._width - 1, self._height - 1)
+        rect = QRectF(0.5, 0.5, NODE_WIDTH - 1, NODE_HEIGHT - 1)
         radius = 8.0
         shape = QPainterPath()
         shape.addRoundedRect(rect, radius, radius)
@@ -90,7 +70,7 @@ class StepNodeItem(NodeItem):  # type: ignore[misc]
         painter.restore()
 
         # icon badge
-        icon_rect = QRectF(16, (self._height - 30) / 2, 30, 30)
+        icon_rect = QRectF(16, (NODE_HEIGHT - 30) / 2, 30, 30)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self.accent)
         painter.drawRoundedRect(icon_rect, 7, 7)
@@ -100,7 +80,7 @@ class StepNodeItem(NodeItem):  # type: ignore[misc]
 
         # name and subtitle, elided to the card
         text_left = icon_rect.right() + 10
-        text_width = self._width - text_left - 16
+        text_width = NODE_WIDTH - text_left - 16
         name_font = QFont(painter.font())
         name_font.setPointSizeF(10.0)
         name_font.setWeight(QFont.Weight.DemiBold)
@@ -134,9 +114,6 @@ class StepNodeItem(NodeItem):  # type: ignore[misc]
             self._paint_badge(painter, "!", FAULT, corner=True)
         painter.restore()
 
-    def _paint_vertical(self, painter: QPainter, option: Any, widget: Any) -> None:
-        self._paint_horizontal(painter, option, widget)
-
     def _paint_badge(
         self, painter: QPainter, text: str, color: QColor, corner: bool = False
     ) -> None:
@@ -144,10 +121,8 @@ class StepNodeItem(NodeItem):  # type: ignore[misc]
         font.setPointSizeF(7.5)
         font.setWeight(QFont.Weight.Bold)
         width = max(18.0, QFontMetricsF(font).horizontalAdvance(text) + 12)
-        if corner:
-            box = QRectF(self._width - 26, 8, 18, 18)
-        else:
-            box = QRectF(self._width - width - 10, 8, width, 16)
+        box = (QRectF(NODE_WIDTH - 26, 8, 18, 18) if corner
+               else QRectF(NODE_WIDTH - width - 10, 8, width, 16))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(box, 9, 9)

@@ -11,21 +11,19 @@ what must be unique in a document.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from NodeGraphQt import BaseNode
-from NodeGraphQt.base.commands import PropertyChangedCmd
 from PySide6.QtGui import QColor
 
 from orchestrator_gui.core.registry import StepRegistry, StepType
 from orchestrator_gui.ui import icons
+from orchestrator_gui.ui.canvas.graph_adapter import GraphNode
 from orchestrator_gui.ui.canvas.node_item import SUBTITLE_SEPARATOR, StepNodeItem
 
 IDENTIFIER = "orchestrator"
 STEP_PROPERTIES = ("step_id", "step_config", "step_timeout", "step_extra")
 
 
-class StepNode(BaseNode):  # type: ignore[misc]
+class StepNode(GraphNode):
     """A step on the canvas: one input, one output, document data in properties."""
 
     __identifier__ = IDENTIFIER
@@ -67,26 +65,11 @@ class StepNode(BaseNode):  # type: ignore[misc]
         """Selecting is not an edit: keep it out of the undo history (NodeGraphQt pushes it)."""
         self.set_property("selected", selected, push_undo=False)
 
-    def set_property(self, name: str, value: Any, push_undo: bool = True) -> None:
-        """NodeGraphQt's ``set_property`` without its rename-to-unique rule for ``name``."""
-        if self.get_property(name) == value:
-            return
-        if self.graph is None:
-            if hasattr(self.view, name):
-                setattr(self.view, name, value)
-            self.model.set_property(name, value)
-        else:
-            if name == "name":
-                self.NODE_NAME = value
-            command = PropertyChangedCmd(self, name, value)
-            if push_undo:
-                self.graph.undo_stack().push(command)
-            else:
-                command.redo()
+    def property_set(self, name: str) -> None:
         if name == "step_id":
             self.refresh_subtitle()
-        elif self.model.is_custom_property(name):
-            self.view.draw_node()
+        else:
+            super().property_set(name)
 
 
 def class_name_for(type_name: str) -> str:

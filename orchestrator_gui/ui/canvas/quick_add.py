@@ -48,11 +48,15 @@ class QuickAdd(QFrame):
         self.resize(320, 260)
         self.hide()
         self._at = QPoint()
+        self._after: StepNode | None = None
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_Tab), canvas.view)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         shortcut.activated.connect(self.popup)
 
-    def popup(self) -> None:
+    def popup(self, after: StepNode | None = None) -> None:
+        """Show the search box; the step chosen goes where the pointer is, or (``after``)
+        into the chain right after that step."""
+        self._after = after
         view = self.canvas.view
         cursor = view.mapFromGlobal(QCursor.pos())
         inside = view.rect().contains(cursor)
@@ -105,7 +109,9 @@ class QuickAdd(QFrame):
         self.dismiss()
         if item is None or item.isHidden():
             return None
-        scene = self.canvas.graph.viewer().mapToScene(self._at)
+        if self._after is not None and self._after.graph is not None:
+            return self.canvas.insert_after(self._after, str(item.data(Qt.ItemDataRole.UserRole)))
+        scene = self.canvas.view.mapToScene(self._at)
         return self.canvas.add_step(str(item.data(Qt.ItemDataRole.UserRole)),
                                     pos=(scene.x() - 110, scene.y() - 34))
 

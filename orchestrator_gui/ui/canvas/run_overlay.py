@@ -5,16 +5,15 @@ a child graphics item of the node, the glow a :class:`Glow` item behind
 ``node.view`` (both kept on the node, hidden, once made), skipped steps are
 dimmed with the item's opacity, and the moving data is one scene item tracing
 the edge into the running step. The
-overlay follows a live run (``follow``) or redraws a stored one
-(``show_record``); either way ``step_record(step_id)`` gives the inspector
-what that step received and produced.
+overlay draws a run of ui/shown_run.py (``show(view)``): a live one it then
+follows event by event, or a stored one it redraws; either way ``step(step_id)``
+gives the inspector what that step received and produced.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPixmap
@@ -26,37 +25,25 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from orchestrator_gui.core.events import StepStarted
+from orchestrator_gui.core.events import RunFinished, StepFinished, StepStarted
 from orchestrator_gui.core.result import RunResult, utc_now
-from orchestrator_gui.ui.bridge import RunBridge
+from orchestrator_gui.core.status import UNRUN_STEP_STATUSES, RunStatus, StepStatus
+from orchestrator_gui.ui.bridge import RunBridge, connect_event
 from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.layout import NODE_HEIGHT, NODE_WIDTH
 from orchestrator_gui.ui.canvas.nodes import StepNode
+from orchestrator_gui.ui.shown_run import LiveRun, RunView, StepView
+from orchestrator_gui.ui.status_style import COLORS, badge_text
 
-COLORS = {"running": "#7aa2f7", "success": "#3fb950", "error": "#f05252", "timeout": "#e3a008",
-          "cancelled": "#8b949e", "skipped": "#5c6370", "filtered": "#a371f7",
-          "pending": "#5c6370"}
-MARKS = {"running": "●", "success": "✓", "error": "✗", "timeout": "⏱", "cancelled": "■",
-         "skipped": "–", "filtered": "⊘", "pending": "…"}
+PENDING_COLOR = COLORS[StepStatus.PENDING]
+RUNNING_COLOR = COLORS[StepStatus.RUNNING]
+# Bound once for the per-event path: reading a member off an Enum class costs ~0.15 µs.
+_RUNNING, _SKIPPED = StepStatus.RUNNING, StepStatus.SKIPPED
 FRAME_MS = 33
-_Item = TypeVar("_Item", bound=QGraphicsItem)
 # Data shows on the edge, moving, and the glow pulses once a step has run this long: a
 # step of a few tens of milliseconds is over before a frame would show movement, and ten
 # runs of such steps made the canvas repaint 20 more times a second for nothing (issue 5).
 ANIMATE_AFTER_MS = 250
-
-
-def badge_text(status: str, duration_ms: float | None) -> str:
-    mark = MARKS.get(status, "")
-    if status == "skipped":
-        return f"{mark} skipped"
-    took = ""
-    if duration_ms is not None:
-        took = f" {duration_ms / 1000:.2f} s" if duration_ms >= 1000 else f" {duration_ms:.0f} ms"
-        if duration_ms < 1:
-            took = " <0.1 ms" if duration_ms < 0.05 else f" {duration_ms:.1f} ms"
-    label = status if status in ("filtered", "timeout", "cancelled", "running") else ""
-    return f"{mark} {label}{took}".replace("  ", " ").strip()
 
 
 class StatusBadge(QGraphicsPixmapItem):
@@ -76,7 +63,7 @@ class StatusBadge(QGraphicsPixmapItem):
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
         self.text = ""
-        self.color = QColor(COLORS["pending"])
+        self.color = QColor(PENDING_COLOR)
         self.setZValue(5)
         self.setShapeMode(QGraphicsPixmapItem.ShapeMode.BoundingRectShape)
         self.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
@@ -190,7 +177,7 @@ class DataFlow(QGraphicsRectItem):
         super().__init__()
         self.path = QPainterPath()
         self.phase = 0.0
-        self.color = QColor(COLORS["running"])
+        self.color = QColor(RUNNING_COLOR)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setZValue(3)
@@ -220,16 +207,6 @@ class DataFlow(QGraphicsRectItem):
             dot.setPos(self.path.pointAtPercent(t))
 
 
-def _kept_on(view: QGraphicsItem, name: str, make: Callable[[], _Item]) -> _Item:
-    """The run item ``name`` a node's view keeps (made the first time, or again if Qt
-    deleted it): hidden and shown again run after run, as removing it crashes."""
-    item: _Item | None = getattr(view, name, None)
-    if item is None or not isValid(item):
-        item = make()
-        setattr(view, name, item)
-    return item
-
-
 class RunOverlay(QObject):
     """Draws one run (live or stored) on a :class:`Canvas`."""
 
@@ -237,8 +214,11 @@ class RunOverlay(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent or canvas)
         self.canvas = canvas
-        self.run: RunResult | None = None  # live run followed
-        self.record: dict[str, Any] | None = None  # stored run shown
+        self.drawn: RunView | None = None  # the run drawn
+        self._live: RunResult | None = None  # its RunResult while live: step events follow it
+        # the live run's id, read by the run experience for every step event: an attribute,
+        # not a property (a Python call per step, docs/benchmarks.md)
+        self.live_id: str | None = None
         self.active: str | None = None  # step id glowing
         self._nodes: dict[str, StepNode] = {}
         self._badges: dict[str, StatusBadge] = {}
@@ -250,44 +230,53 @@ class RunOverlay(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
         self._timer.timeout.connect(self._tick)
-        self._pending: list[Any] = []  # the followed run's step events, not drawn yet
+        # the followed run's step events, not drawn yet
+        self._pending: list[StepStarted | StepFinished] = []
         self._draw_timer = QTimer(self)
         self._draw_timer.setSingleShot(True)
         self._draw_timer.setInterval(0)  # a Qt timer, not a posted call: see draw_pending
         self._draw_timer.timeout.connect(self.draw_pending)
         if bridge is not None:
-            bridge.step_started.connect(self.on_step_started)
-            bridge.step_finished.connect(self.on_step_finished)
-            bridge.run_finished.connect(self.on_run_finished)
+            connect_event(bridge.step_started, self.on_step_started)
+            connect_event(bridge.step_finished, self.on_step_finished)
+            connect_event(bridge.run_finished, self.on_run_finished)
 
     # --- what to show -----------------------------------------------------------------
 
-    def follow(self, run: RunResult | None) -> None:
+    def show(self, view: RunView | None) -> None:
+        """Draw ``view``: a live run is followed from now on (its steps so far drawn at
+        once); a stored one is redrawn, every step's status and duration, the last glowing."""
+        if view is not None and view.live is not None:
+            self.follow(view.live, view)
+            return
+        self.clear()
+        self.drawn = view
+        if view is None:
+            return
+        last = None
+        for step in view.steps():
+            status = step.status
+            self._mark(step.id, status, None if status == StepStatus.SKIPPED else step.duration_ms)
+            if status not in UNRUN_STEP_STATUSES:
+                last = step
+        if last is not None:
+            filtered = view.status == RunStatus.FILTERED
+            if filtered:
+                self._mark(last.id, RunStatus.FILTERED, last.duration_ms)
+            self._activate(last.id, RunStatus.FILTERED if filtered else last.status)
+
+    def follow(self, run: RunResult | None, view: RunView | None = None) -> None:
         """Follow a live run from now on (its steps so far are drawn at once)."""
         self.clear()
-        self.run = run
         if run is None:
             return
+        self.drawn, self._live, self.live_id = view or LiveRun(run), run, run.run_id
         for step in run.steps:
-            if step.status != "pending":
+            if step.status != StepStatus.PENDING:
                 self._mark(step.id, step.status, step.duration_ms)
-            if step.status == "running":
-                self._activate(step.id, "running")
+            if step.status == StepStatus.RUNNING:
+                self._activate(step.id, StepStatus.RUNNING)
 
-    def show_record(self, record: dict[str, Any]) -> None:
-        """Redraw a stored run: every step's status and duration, the last one glowing."""
-        self.clear()
-        self.record = record
-        last = None
-        for step in record.get("steps", []):
-            status = step.get("status", "pending")
-            self._mark(step["id"], status, None if status == "skipped" else step.get("durationMs"))
-            if status not in ("skipped", "pending"):
-                last = step["id"]
-        if last is not None:
-            if record.get("status") == "filtered":
-                self._mark(last, "filtered", self._step_duration(last))
-            self._activate(last, self._finished_status(last))
 
     def clear(self) -> None:
         self._pending.clear()
@@ -304,22 +293,12 @@ class RunOverlay(QObject):
             if isValid(node.view):
                 node.view.setOpacity(1.0)
         self._dimmed.clear()
-        self.run = None
-        self.record = None
+        self.drawn = self._live = self.live_id = None
         self._nodes = {n.step_id(): n for n in self.canvas.nodes()}
 
-    def step_record(self, step_id: str) -> dict[str, Any] | None:
-        """The shown run's record of ``step_id`` (the inspector's data), or None."""
-        if self.run is not None:
-            try:
-                return self.run.step(step_id).to_record()
-            except KeyError:
-                return None
-        if self.record is not None:
-            for step in self.record.get("steps", []):
-                if step.get("id") == step_id:
-                    return dict(step)
-        return None
+    def step(self, step_id: str) -> StepView | None:
+        """The drawn run's step ``step_id`` (the inspector's data), or None."""
+        return self.drawn.step(step_id) if self.drawn is not None else None
 
     def glow_color(self, step_id: str) -> str | None:
         """The colour ``step_id``'s node glows in (``#3fb950``), or None if it does not glow."""
@@ -336,14 +315,14 @@ class RunOverlay(QObject):
 
     # --- live events ----------------------------------------------------------------
 
-    def on_step_started(self, event: Any) -> None:
+    def on_step_started(self, event: StepStarted) -> None:
         self._defer(event)
 
-    def on_step_finished(self, event: Any) -> None:
+    def on_step_finished(self, event: StepFinished) -> None:
         self._defer(event)
 
-    def _defer(self, event: Any) -> None:
-        if self.run is None or event.run_id != self.run.run_id:
+    def _defer(self, event: StepStarted | StepFinished) -> None:
+        if self._live is None or event.run_id != self._live.run_id:
             return
         self._pending.append(event)
         if not self._draw_timer.isActive():
@@ -361,25 +340,25 @@ class RunOverlay(QObject):
         """
         self._draw_timer.stop()
         events, self._pending = self._pending, []
-        for event in events:  # all of self.run: clear() drops them when the run changes
+        for event in events:  # all of self._live: clear() drops them when the run changes
             if isinstance(event, StepStarted):
-                self._mark(event.step_id, "running", None)
-                self._activate(event.step_id, "running")
+                self._mark(event.step_id, _RUNNING, None)
+                self._activate(event.step_id, _RUNNING)
                 continue
             self._mark(event.step_id, event.status, event.duration_ms)
-            if event.step_id == self.active and event.status != "running":
+            if event.step_id == self.active and event.status != _RUNNING:
                 if isValid(self._flow):
                     self._flow.setVisible(False)
                 self._timer.stop()
                 self._set_glow(event.step_id, event.status)
 
-    def on_run_finished(self, event: Any) -> None:
-        if self.run is None or event.run_id != self.run.run_id:
+    def on_run_finished(self, event: RunFinished) -> None:
+        if self._live is None or event.run_id != self._live.run_id:
             return
         self.draw_pending()
-        if event.status == "filtered" and self.active is not None:
-            self._mark(self.active, "filtered", self._step_duration(self.active))
-            self._set_glow(self.active, "filtered")
+        if event.status == RunStatus.FILTERED and self.active is not None:
+            self._mark(self.active, RunStatus.FILTERED, self._step_duration(self.active))
+            self._set_glow(self.active, RunStatus.FILTERED)
 
     # --- drawing ----------------------------------------------------------------------
 
@@ -387,14 +366,14 @@ class RunOverlay(QObject):
         node = self._nodes.get(step_id)
         if node is None or not isValid(node.view):
             return
-        badge = _kept_on(node.view, "run_badge", lambda: StatusBadge(node.view))
+        badge = node.view.kept("run_badge", lambda: StatusBadge(node.view))
         self._badges[step_id] = badge
         badge.setVisible(True)
-        badge.set(badge_text(status, duration_ms), COLORS.get(status, COLORS["pending"]))
+        badge.set(badge_text(status, duration_ms), COLORS.get(status, PENDING_COLOR))
         # on the badge, not the node: the node's own tip (a fault in the chain) stays, and
         # the node's Python itemChange is not called back twice per mark
         badge.setToolTip(f"{node.name()}: {status}")
-        if status == "skipped":
+        if status == _SKIPPED:
             node.view.setOpacity(0.5)
             self._dimmed.append(node)
 
@@ -402,7 +381,7 @@ class RunOverlay(QObject):
         self._set_glow(step_id, status)
         if isValid(self._flow):
             self._flow.setVisible(False)  # shown again by the running step's first frame
-        if status == "running":
+        if status == _RUNNING:
             self._timer.start(ANIMATE_AFTER_MS)
 
     def _show_flow(self) -> None:
@@ -410,17 +389,16 @@ class RunOverlay(QObject):
         step over sooner would have nothing to show, and their repaint (the old edge and
         the new one, corners apart when a chain wraps to the next row) cost every step."""
         node = self._nodes.get(self.active or "")
-        if node is None or not isValid(node.view) or not node.inputs():
+        if node is None or not isValid(node.view):
             return
-        pipes = node.input(0).view.connected_pipes
-        if not pipes:
+        pipe = node.input_pipe()
+        if pipe is None:
             return
-        pipe = pipes[0]
         if not isValid(self._flow):
             self._flow = DataFlow()
         if self._flow.scene() is None and pipe.scene() is not None:
             pipe.scene().addItem(self._flow)
-        self._flow.color = QColor(COLORS["running"])
+        self._flow.color = QColor(RUNNING_COLOR)
         self._flow.set_path(pipe.mapToScene(pipe.path()))
         self._flow.setVisible(True)
 
@@ -430,14 +408,14 @@ class RunOverlay(QObject):
         called NodeGraphQt's Python ``itemChange`` on both nodes every step."""
         self.active = step_id
         node = self._nodes.get(step_id or "")
-        glow = (_kept_on(node.view, "run_glow", Glow)
+        glow = (node.view.kept("run_glow", Glow)
                 if node is not None and isValid(node.view) else None)
         if isValid(self.glow) and self.glow is not glow:  # (gone with its node if deleted)
             self.glow.setVisible(False)
         if node is None or glow is None:
             return
         self.glow = glow
-        glow.show_on(node.view, COLORS.get(status, COLORS["running"]))
+        glow.show_on(node.view, COLORS.get(status, RUNNING_COLOR))
         glow.setOpacity(1.0)
 
     def _tick(self) -> None:
@@ -449,20 +427,14 @@ class RunOverlay(QObject):
         if isValid(self.glow) and self.glow.isVisible():
             self._glow_phase = (self._glow_phase + FRAME_MS / 1200) % 1.0
             self.glow.setOpacity(0.55 + 0.45 * abs(self._glow_phase * 2 - 1))
-        if self.run is not None and self.active is not None:
-            step = self.run.step(self.active)
-            if step.status == "running" and step.started_at is not None:
+        if self._live is not None and self.active is not None:
+            step = self._live.step(self.active)
+            if step.status == _RUNNING and step.started_at is not None:
                 elapsed = (utc_now() - step.started_at).total_seconds() * 1000
                 if elapsed >= 1000:
-                    self._badges[self.active].set(badge_text("running", elapsed),
-                                                  COLORS["running"])
+                    self._badges[self.active].set(badge_text(_RUNNING, elapsed),
+                                                  RUNNING_COLOR)
 
     def _step_duration(self, step_id: str) -> float | None:
-        record = self.step_record(step_id)
-        return record.get("durationMs") if record else None
-
-    def _finished_status(self, step_id: str) -> str:
-        record = self.step_record(step_id) or {}
-        if self.record is not None and self.record.get("status") == "filtered":
-            return "filtered"
-        return str(record.get("status", "success"))
+        step = self.step(step_id)
+        return step.duration_ms if step is not None else None

@@ -111,6 +111,7 @@ class ExperimentForm(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # each label above its field
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(8)
         for spec in FIELDS:

@@ -250,6 +250,7 @@ class FieldEditor(QWidget):
                 text = "" if value is NOT_SET else describe(value)
                 if control.text() != text:  # type: ignore[attr-defined]
                     control.setText(text)  # type: ignore[attr-defined]
+                    control.setCursorPosition(0)  # type: ignore[attr-defined]  # its start shows
         finally:
             control.blockSignals(False)
         self._idle.stop()

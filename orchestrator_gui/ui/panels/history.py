@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QSignalBlocker,
     Qt,
     QTimer,
     Signal,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -41,8 +43,9 @@ from PySide6.QtWidgets import (
 )
 
 from orchestrator_gui.core.errors import OrchestratorError
+from orchestrator_gui.core.events import RunLifeEvent
 from orchestrator_gui.core.result import RUN_STATUSES
-from orchestrator_gui.ui.canvas.run_overlay import COLORS
+from orchestrator_gui.ui.status_style import color, format_duration, look
 
 if TYPE_CHECKING:  # the store's module would pull SQLAlchemy into the app's start
     from orchestrator_gui.store.models import RunSummary
@@ -50,14 +53,6 @@ if TYPE_CHECKING:  # the store's module would pull SQLAlchemy into the app's sta
 COLUMNS = ("Time", "Scenario", "Status", "Duration")
 MAX_ROWS = 1000
 Index = QModelIndex | QPersistentModelIndex
-
-
-def format_duration(ms: float | None) -> str:
-    if ms is None:
-        return "—"
-    if ms < 1:
-        return "<0.1 ms" if ms < 0.05 else f"{ms:.1f} ms"
-    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms"
 
 
 def _newer(listed: RunSummary, run: RunSummary) -> bool:
@@ -183,7 +178,7 @@ class RunTableModel(QAbstractTableModel):
             _DISPLAY: (star + (moment.strftime("%d %b %H:%M") if moment else "—"),
                        (run.scenario or "—") + ("  (dry run)" if run.dry_run else ""),
                        status, format_duration(run.duration_ms)),
-            _FOREGROUND: (None, None, QColor(COLORS.get(run.status, "#98a1b3")), None),
+            _FOREGROUND: (None, None, QColor(color(run.status)), None),
             _ALIGNMENT: (None, None, None, _RIGHT),
             _TOOLTIP: (tip,) * len(COLUMNS),
         }
@@ -277,12 +272,13 @@ class HistoryPanel(QWidget):
         self.held = False
         self._just_emitted: str | None = None
         self.model = RunTableModel(self)
+        self._filters: dict[str, int] = {}  # experiment id -> its status filter's index
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("historyFilter")
         self.status_filter.setAccessibleName("Show runs with status")
         self.status_filter.addItem("All statuses", None)
         for status in RUN_STATUSES:
-            self.status_filter.addItem(status.capitalize(), status)
+            self.status_filter.addItem(look(status).label.capitalize(), str(status))
         self.table = QTableView(self)
         self.table.setObjectName("history")
         self.table.setAccessibleName("Runs of this experiment, newest first")
@@ -375,7 +371,12 @@ class HistoryPanel(QWidget):
     # --- content ----------------------------------------------------------------------
 
     def show_experiment(self, experiment_id: str | None) -> None:
+        """List ``experiment_id``'s runs, under the status filter last used for it."""
+        if self.experiment_id is not None:
+            self._filters[self.experiment_id] = self.status_filter.currentIndex()
         self.experiment_id = experiment_id
+        with QSignalBlocker(self.status_filter):
+            self.status_filter.setCurrentIndex(self._filters.get(experiment_id or "", 0))
         self.refresh()
 
     def hold(self) -> None:
@@ -430,7 +431,7 @@ class HistoryPanel(QWidget):
         """Coalesce many run events into one refresh."""
         self._refresh_timer.start()
 
-    def on_run_stored(self, event: Any) -> None:
+    def on_run_stored(self, event: RunLifeEvent) -> None:
         """A run's row was written (queued, started or ended): if it is one of ours, its row
         is shown from the event; under a status filter the list is read again (coalesced).
 
@@ -444,7 +445,12 @@ class HistoryPanel(QWidget):
             return
         from orchestrator_gui.store.records import run_summary  # loaded: the run was stored
 
+        bar = self.table.verticalScrollBar()
+        scrolled, count = bar.value(), self.model.rowCount()
         self.model.upsert(run_summary(result))
+        if scrolled and self.model.rowCount() > count:
+            # a new run's row went in above: the rows the reader was looking at stay put
+            bar.setValue(scrolled + self._row_step())
         self._show_count()
 
     def _show_count(self) -> None:
@@ -462,9 +468,21 @@ class HistoryPanel(QWidget):
             self.table.selectRow(row)
         return row >= 0
 
+    def confirm_delete(self, run_id: str) -> bool:
+        """Ask before a run is deleted (it cannot be brought back); tests replace this."""
+        answer = QMessageBox.question(
+            self, "Delete run", f"Delete run {run_id[:8]} and its steps from the history? "
+            "This cannot be undone.", QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _row_step(self) -> int:
+        per_pixel = self.table.verticalScrollMode() == QTableView.ScrollMode.ScrollPerPixel
+        return self.table.verticalHeader().defaultSectionSize() if per_pixel else 1
+
     def delete_selected(self) -> None:
         run_id = self.selected_run_id()
-        if run_id is None or self.store is None:
+        if run_id is None or self.store is None or not self.confirm_delete(run_id):
             return
         store = self.store() if callable(self.store) else self.store
         try:

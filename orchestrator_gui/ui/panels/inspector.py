@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from orchestrator_gui.core import jsonio
-from orchestrator_gui.ui.canvas.run_overlay import COLORS, MARKS
-from orchestrator_gui.ui.panels.history import format_duration
+from orchestrator_gui.core.status import StepStatus
+from orchestrator_gui.ui import status_style
+from orchestrator_gui.ui.shown_run import StepView
+from orchestrator_gui.ui.status_style import format_duration
 
 MAX_ITEMS = 2000
 
@@ -98,13 +100,14 @@ class JsonTree(QWidget):
 
 
 class Inspector(QWidget):
-    """Shows one step record (the ``to_record()`` form) or a hint when there is none."""
+    """Shows one step of the shown run (ui/shown_run.py's ``StepView``) or a hint when
+    there is none."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("inspector")
         self.setAccessibleName("Step inspector")
-        self.record: dict[str, Any] | None = None
+        self.step: StepView | None = None
         self.title = QLabel(self)
         self.title.setObjectName("inspectorTitle")
         self.title.setAccessibleName("Inspected step")
@@ -137,9 +140,9 @@ class Inspector(QWidget):
         column.addWidget(self.tabs, 1)
         self.show_step(None)
 
-    def show_step(self, record: dict[str, Any] | None, hint: str | None = None) -> None:
-        self.record = record
-        if record is None:
+    def show_step(self, step: StepView | None, hint: str | None = None) -> None:
+        self.step = step
+        if step is None:
             self.title.setText("<b>No step data</b>")
             self.summary.setText(hint or "Run the experiment, then click a step to see what it "
                                          "received and produced.")
@@ -148,26 +151,26 @@ class Inspector(QWidget):
             self.output_view.set_value(None)
             self.logs.clear()
             return
-        status = str(record.get("status", "pending"))
-        color = COLORS.get(status, "#98a1b3")
-        self.title.setText(f"<b>{_html(record.get('name', ''))}</b>"
-                           f"&nbsp;<span style='color:#98a1b3'>{_html(record.get('type', ''))}"
-                           f" · {_html(record.get('id', ''))}</span>")
-        self.summary.setText(f"<span style='color:{color}'>{MARKS.get(status, '')} {status}</span>"
-                             f" · {format_duration(record.get('durationMs'))}")
-        error = record.get("error")
+        status = step.status
+        color = status_style.color(status)
+        self.title.setText(f"<b>{_html(step.name)}</b>"
+                           f"&nbsp;<span style='color:#98a1b3'>{_html(step.type)}"
+                           f" · {_html(step.id)}</span>")
+        self.summary.setText(f"<span style='color:{color}'>{status_style.mark(status)} {status}</span>"
+                             f" · {format_duration(step.duration_ms)}")
+        error = step.error
         self.error.setVisible(bool(error))
         if error:
             self.error.setText(f"{error.get('type', 'Error')}: {error.get('message', '')}")
-        self.input_view.set_value(record.get("input"))
-        self.output_view.set_value(record.get("output"))
+        self.input_view.set_value(step.input)
+        self.output_view.set_value(step.output)
         self.logs.clear()
-        for line in record.get("logs") or []:
+        for line in step.logs:
             self.logs.addItem(f"{line.get('time', '')[11:23]}  {line.get('level', '').upper():7}"
                               f" {line.get('message', '')}")
         if error:
-            self.tabs.setCurrentWidget(self.logs if not record.get("output") else self.output_view)
-        elif status == "success":
+            self.tabs.setCurrentWidget(self.logs if not step.output else self.output_view)
+        elif status == StepStatus.SUCCESS:
             self.tabs.setCurrentWidget(self.output_view)
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 import re
 import time
-from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, QTimer
 from PySide6.QtGui import (
@@ -45,8 +44,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QMenu, QWidget
 
-from orchestrator_gui.core.events import RunFinished, RunStarted, StepLog
+from orchestrator_gui.core.events import RunEvent, RunFinished, RunStarted, StepLog
 from orchestrator_gui.ui.accessibility import describe_lines, lines_changed
+from orchestrator_gui.ui.status_style import format_duration
 
 FLUSH_MS = 250
 # While more lines come than the view shows (ten runs logging every step), each flush
@@ -110,7 +110,7 @@ class LogPanel(QAbstractScrollArea):
 
     # --- lines in ----------------------------------------------------------------------
 
-    def on_event(self, event: Any) -> None:
+    def on_event(self, event: RunEvent) -> None:
         """Bridge listener for every run event (only some become lines)."""
         if isinstance(event, StepLog):
             t = event.time.astimezone()  # strftime costs twice this, on every line of every run
@@ -121,7 +121,7 @@ class LogPanel(QAbstractScrollArea):
             self._add(f"── run {event.run_id[:6]} started: {event.result.experiment_name}"
                       f" ({event.result.scenario or 'no scenario'})")
         elif isinstance(event, RunFinished):
-            took = f" in {event.duration_ms:.0f} ms" if event.duration_ms is not None else ""
+            took = f" in {format_duration(event.duration_ms)}" if event.duration_ms is not None else ""
             self._add(f"── run {event.run_id[:6]} {event.status}{took}")
 
     def _add(self, text: str) -> None:

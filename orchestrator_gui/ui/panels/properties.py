@@ -9,7 +9,7 @@ field and is not applied. Each applied edit is one entry in the undo history.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -31,6 +31,7 @@ from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.nodes import StepNode
 from orchestrator_gui.ui.panels.experiment_form import ExperimentForm
 from orchestrator_gui.ui.panels.fields import NOT_SET, FieldEditor, FieldSpec, field_specs
+from orchestrator_gui.ui.panels.rows_editor import RowsEditor
 
 COMMON = (
     FieldSpec("id", "Step id", "text", "Unique within the experiment; other steps and "
@@ -59,6 +60,8 @@ class PropertiesPanel(QScrollArea):
         canvas.step_changed.connect(self._on_step_changed)
         canvas.changed.connect(self._on_canvas_changed)
         self.experiment_form: ExperimentForm | None = None
+        # step id -> the fields that reached it in the run shown (completion in path cells)
+        self.paths_of: Callable[[str], list[str]] = lambda _step_id: []
         self.show_node(None)
 
     def editor(self, key: str) -> FieldEditor:
@@ -116,6 +119,16 @@ class PropertiesPanel(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
         self._load_values()
+        self.offer_paths()
+
+    def offer_paths(self) -> None:
+        """Give the selected step's row editors the paths that reached it in the run shown."""
+        if self.node is None:
+            return
+        paths = self.paths_of(self.node.step_id())
+        for editor in self.editors.values():
+            if isinstance(editor.control, RowsEditor):
+                editor.control.set_completions(paths)
 
     def _header(self, node: StepNode) -> QHBoxLayout:
         step_type = node.step_type
@@ -146,6 +159,7 @@ class PropertiesPanel(QScrollArea):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow panel: field below its label
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(8)
         for spec in specs:

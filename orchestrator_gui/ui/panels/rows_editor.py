@@ -129,6 +129,8 @@ class RowsEditor(QWidget):
     def _button(self, text: str, tip: str, slot: Any) -> QToolButton:
         button = QToolButton(self)
         button.setText(text)
+        button.setAutoRaise(True)
+        button.setFixedWidth(24)
         button.setToolTip(tip)
         button.setAccessibleName(tip.split(" (")[0])
         button.clicked.connect(slot)

@@ -10,10 +10,11 @@ Invalid JSON is shown with its reason and disables Run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,10 +36,19 @@ CUSTOM = "Custom"
 GDPR_EMAIL = "person@eu.com"
 
 
-class Simulator(QWidget):
-    """The left-hand run panel; emits ``run_requested(RunRequest dict)`` and ``cancel_requested``."""
+@dataclass(frozen=True)
+class RunRequest:
+    """What Run asks for: the input, the scenario recorded with the run, dry run or not."""
 
-    run_requested = Signal(object)  # {"input": dict, "scenario": str, "dry_run": bool}
+    input: dict[str, Any] = field(default_factory=dict)
+    scenario: str | None = None
+    dry_run: bool = False
+
+
+class Simulator(QWidget):
+    """The left-hand run panel; emits ``run_requested(RunRequest)`` and ``cancel_requested``."""
+
+    run_requested = Signal(object)  # RunRequest
     cancel_requested = Signal()
     save_preset_requested = Signal(str, object)  # name, input
 
@@ -65,8 +75,10 @@ class Simulator(QWidget):
         self.risk_value = QLabel("0.00", self)
         self.risk_value.setMinimumWidth(34)
         self.risk_value.setAccessibleName("Risk score value")
-        self.gdpr_toggle = QCheckBox("GDPR personal data (email)", self)
+        self.gdpr_toggle = QCheckBox("GDPR: personal email", self)
         self.gdpr_toggle.setObjectName("gdprToggle")
+        self.gdpr_toggle.setToolTip("Put a personal email address (GDPR personal data) in the "
+                                    "input, or set it to null")
         self.gdpr_toggle.setAccessibleName("Include a personal email address")
         self.preview = QPlainTextEdit(self)
         self.preview.setObjectName("inputPreview")
@@ -85,15 +97,18 @@ class Simulator(QWidget):
         self.scenario_label = QLabel(self)
         self.scenario_label.setObjectName("scenarioLabel")
         self.scenario_label.setAccessibleName("Scenario recorded with the run")
-        self.dry_run_toggle = QCheckBox("Dry run (webhooks send nothing)", self)
+        self.dry_run_toggle = QCheckBox("Dry run (no sending)", self)
         self.dry_run_toggle.setObjectName("dryRunToggle")
+        self.dry_run_toggle.setToolTip("Webhooks send nothing and language models are not called "
+                                       "for real; the run is marked as a dry run in History")
         self.dry_run_toggle.setAccessibleName("Dry run: webhooks do not send")
         self.run_button = QPushButton("▶  Run  (F5)", self)
         self.run_button.setObjectName("runButton")
         self.run_button.setAccessibleName("Run the experiment")
         self.run_button.setDefault(True)
-        self.cancel_button = QPushButton("■  Cancel", self)
+        self.cancel_button = QPushButton("■ Stop", self)
         self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setToolTip("Cancel the run (Shift+F5)")
         self.cancel_button.setAccessibleName("Cancel the run")
         self.cancel_button.setEnabled(False)
 
@@ -190,8 +205,8 @@ class Simulator(QWidget):
         if self._input is None:
             self.problem_label.setText(f"Cannot run: {self._problem}")
             return
-        self.run_requested.emit({"input": dict(self._input), "scenario": self.scenario,
-                                 "dry_run": self.dry_run_toggle.isChecked()})
+        self.run_requested.emit(RunRequest(dict(self._input), self.scenario,
+                                           self.dry_run_toggle.isChecked()))
 
     def save_preset(self, name: str) -> None:
         if self._input is not None and name.strip():
@@ -232,8 +247,18 @@ class Simulator(QWidget):
 
     def _write(self, data: dict[str, Any]) -> None:
         self._input = data
+        text = jsonio.dumps_pretty(data)
         with QSignalBlocker(self.preview):
-            self.preview.setPlainText(jsonio.dumps_pretty(data))
+            if self.preview.toPlainText() != text:
+                # an edit of the text, not a new text: Ctrl+Z in the input brings back what
+                # was there (a hand-edited input a preset replaced is one key away)
+                cursor = self.preview.textCursor()
+                cursor.beginEditBlock()
+                cursor.select(QTextCursor.SelectionType.Document)
+                cursor.insertText(text)
+                cursor.endEditBlock()
+                cursor.movePosition(QTextCursor.MoveOperation.Start)
+                self.preview.setTextCursor(cursor)
         self._set_problem(None)
         self._sync_controls()
 
