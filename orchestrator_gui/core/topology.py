@@ -84,8 +84,15 @@ def plan_steps(steps: Sequence[HasId], label: Label = str) -> Plan:
 
 
 def run_order(steps: Sequence[StepT]) -> list[StepT]:
-    """``steps`` in the order they run; raises ``ExperimentError`` when they cannot run."""
-    plan = plan_steps(steps)
+    """``steps`` in the order they run; raises ``ExperimentError`` when they cannot run.
+
+    The engine calls it once per run: distinct ids in list order return at once,
+    without building a :class:`Plan`.
+    """
+    ids = [step.id for step in steps]
+    if ids and len(set(ids)) == len(ids):
+        return list(steps)
+    plan = plan_graph(ids, document_edges(ids))
     if not plan.ok:
         raise ExperimentError([f"steps: {p.message}" for p in plan.problems])
     by_id = {step.id: step for step in steps}
