@@ -60,6 +60,15 @@ def _sources() -> list[Path]:
     return files
 
 
+def test_nothing_cites_the_product_spec_or_the_design_notes() -> None:
+    # They are not in the repository: docs/format.md and docs/architecture.md are.
+    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}"
+             for p in _sources()
+             for n, line in enumerate(p.read_text("utf-8", "replace").splitlines(), 1)
+             if _OUTSIDE.search(line)]
+    assert found == []
+
+
 def _slug(heading: str) -> str:
     """A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces as '-'."""
     text = heading.strip().lower().replace("`", "")

@@ -164,8 +164,8 @@ class Engine:
         nothing else waits for more than one step of one run. The desktop app sets it:
         its loop is the window's, and ten runs stepping in lockstep otherwise hand the loop
         back only after each has finished one step and started the next (with the
-        window's reactions to both), a wave a due timer waits out (docs/benchmarks.md,
-        issue 5). Headless runs leave it off: a turn costs ~4 µs a step on asyncio's own
+        window's reactions to both), a wave a due timer waits out (docs/architecture.md,
+        UI rule 1). Headless runs leave it off: a turn costs ~4 µs a step on asyncio's own
         loop (23 -> 27 µs a step for a 50-step pipeline of transforms)."""
         self.yield_between_steps = yield_between_steps
         self.settings = settings or AppSettings()

@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     loop = WindowEventLoop(app)
     asyncio.set_event_loop(loop)
-    with loop:  # closing the last window stops the loop (DESIGN.md)
+    with loop:  # closing the last window stops the loop (Stack traps)
         loop.run_forever()
     return 0
 

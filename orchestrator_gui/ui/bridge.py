@@ -3,14 +3,13 @@
 The engine calls its listeners synchronously on the event loop's thread,
 which under qasync is the Qt thread, so re-emitting is a direct call. Every
 signal carries the core's own frozen event object; ``Signal(object)`` and
-never ``Signal(dict)``, which loses data under PySide6 (DESIGN.md).
+never ``Signal(dict)``, which loses data under PySide6 (docs/architecture.md,
+"Stack traps").
 
 Step signals (``step_started``, ``step_finished``) are emitted for the run the
 window follows only (``ShownRun.live_id``, ui/shown_run.py): every widget that
-takes them draws that one run, and with ten runs going the other nine's steps
-were two emits each, paid on the UI thread for slots that dropped them
-(docs/benchmarks.md, issue 5). Run-level signals and log lines go out for
-every run.
+takes them draws that one run (emit only what someone draws: docs/architecture.md,
+UI rule 3). Run-level signals and log lines go out for every run.
 """
 
 from __future__ import annotations
@@ -59,9 +58,7 @@ class RunBridge(QObject):
     def listen(self, event: RunEvent) -> None:
         """The engine listener: at most one typed signal per event.
 
-        At most one: an emit costs ~20 µs of PySide6's own time, paid on the UI
-        thread (there was a catch-all signal too; dropping it took a tenth off the
-        UI thread's time per step). Steps of runs not followed: none.
+        At most one, and none for steps of runs not followed (UI rule 3).
         """
         kind = type(event)
         signal = self._routes.get(kind)

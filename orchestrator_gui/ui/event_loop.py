@@ -9,7 +9,7 @@ callbacks wait in one queue and a single Qt timer takes them, for at most
 meanwhile runs before the next batch: a window timer waits for at most one short batch.
 Why batches and not one callback per timer event: what callbacks running together change
 on the canvas (a step's end, the next step's start) is repainted once, not once per
-callback (5 interleaved bench pairs: 77 late ticks against 90; docs/benchmarks.md).
+callback (docs/architecture.md, UI rule 1).
 Order among asyncio callbacks is unchanged (FIFO), and callbacks with a delay still get
 their own Qt timer, as in qasync.
 """

@@ -23,7 +23,7 @@ The services:
   the File or Experiment menu; ``wrap_centre`` to put the canvas inside a
   widget of the panel's (the run experience's stack);
 - ``after_first_paint(work)``: defer what only shows stored data until the
-  window is on screen (docs/benchmarks.md, start-up);
+  window is on screen (docs/architecture.md, UI rule 9);
 - ``import_guard``: the trust question before a run (ui/import_guard.py);
 - ``window()``: the top-level widget, the parent of dialogs (every QWidget has it).
 

@@ -1,6 +1,6 @@
 """Before a run of someone else's experiment: say where it sends data, and ask.
 
-Why it exists: people import experiments they did not write (issue 7). A
+Why it exists: people import experiments they did not write. A
 webhook URL or a model endpoint in such a file sends the run's input, which
 may be personal data, to someone else's server. So before a run of an
 experiment that came from outside — imported from a file (File → Import, the
@@ -169,7 +169,7 @@ class ImportGuard(QObject):
 
         dialog.answered.connect(answered)
         self.dialog = dialog
-        dialog.open()  # window-modal without a nested event loop (qasync, DESIGN.md)
+        dialog.open()  # window-modal without a nested event loop (Stack traps)
         return dialog
 
     # --- the approvals (the store's trusted_documents) -------------------------------------

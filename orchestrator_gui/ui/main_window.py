@@ -4,13 +4,13 @@ It composes the parts and keeps the window's state (title, unsaved marker,
 chain status); what is open lives in its ``session`` (ui/document.py), what
 happens to documents in its ``documents`` controller (ui/document_controller.py),
 menus and shortcuts in ``actions``. It is the panels' ``Host`` (ui/host.py):
-issue 5's run panels dock into the same areas: the simulator under the palette
+the run panels dock into the same areas: the simulator under the palette
 (left), history beside properties (right), the inspector and log panel at the
 bottom (``add_panel``).
 
 What only shows stored data (the run history) waits until the window has been
 painted once (``after_first_paint``), so that opening the database is not on the
-way to the first window (docs/benchmarks.md, start-up).
+way to the first window (docs/architecture.md, UI rule 9).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Why it exists: NodeGraphQt 0.6.44 (pinned) reaches Qt through Qt.py, which
 builds its ``QtCore``/``QtGui``/``QtWidgets`` by copying every listed member of
 a dozen PySide6 modules. That makes PySide6 create ~650 enum types and import
 QtQml, QtQuick, QtNetwork, QtSql... that nothing here uses: ~0.2 s of start-up
-(0.5 s in a cold process), measured in docs/benchmarks.md. NodeGraphQt needs
+(docs/architecture.md, UI rule 9). NodeGraphQt needs
 only QtCore, QtGui, QtWidgets and QtSvg, the classes Qt 6 moved from QtWidgets
 to QtGui (which Qt.py keeps reachable under QtWidgets), and
 ``QtCompat.QHeaderView.setSectionResizeMode``. This module gives exactly that;

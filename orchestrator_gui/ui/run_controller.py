@@ -40,14 +40,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# PySide releases the GIL around each Qt call and takes it back afterwards. While a
-# step crunches numbers in a worker thread, each take-back waits up to one switch
-# interval (5 ms by default), so one repaint of the canvas could stall 100+ ms. At
-# 1 ms the window stays smooth (measured: tests/ui/test_run_live.py, bench_run_ui.py).
+# PySide takes the GIL back after every Qt call; a short switch interval keeps a
+# step working in a thread from stalling repaints (docs/architecture.md, UI rule 8).
 GIL_SWITCH_SECONDS = 0.001
 # The status line follows the focused run's steps at most this often: each new text is a
-# repaint, and twenty a second (ten runs of 50 ms steps) were read by no one but added
-# ~0.15 ms to every canvas repaint they joined (docs/benchmarks.md, issue 5, "Session 7").
+# repaint that nobody reads at step speed (docs/architecture.md, UI rule 5).
 PROGRESS_MS = 100
 
 

@@ -53,7 +53,7 @@ def progress_label() -> QLabel:
 
     Its text changes with every step of the followed run; a label that may grow
     makes the status bar and then the whole window lay out again each time
-    (~0.4 ms of the UI thread, 20 times a second while ten runs go). Fixed, it
+    (docs/architecture.md, UI rule 4). Fixed, it
     only repaints; a longer text is cut at the edge and whole in the tooltip.
     """
     label = QLabel("Ready")
@@ -157,7 +157,7 @@ class RunExperience(QObject):
     @property
     def replay(self) -> ReplayView:
         """The canvas for a run's own version of the experiment; built on first use
-        (a second NodeGraphQt graph, ~35 ms that the window's start does not need)."""
+        (a second NodeGraphQt graph the window's start does not need: UI rule 9)."""
         if self._replay is None:
             self._replay = ReplayView(self.host.registry)
             self._replay_overlay = RunOverlay(self._replay.canvas, None, self)

@@ -8,7 +8,8 @@ saved), and writes it with ``AppSettings.save`` (atomic). ``saved`` carries the
 new settings so the running app applies them at once (SettingsController).
 
 It is non-modal (``show()``): "Test connection" awaits a server while the
-window, and the dialog, keep working; DESIGN.md forbids ``exec()`` in async code.
+window, and the dialog, keep working; never ``exec()`` in async code
+(docs/architecture.md, "Stack traps").
 """
 
 from __future__ import annotations

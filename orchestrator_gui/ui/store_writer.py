@@ -9,9 +9,9 @@ own and reports on that thread. Two things keep Qt safe from it:
 - :class:`MainThreadGC`: CPython runs its cyclic garbage collector in whichever
   thread crosses the allocation threshold, and the writer allocates a lot. A
   collection there may destroy widgets caught in reference cycles off the UI
-  thread, which crashes (every full run of the UI tests did, until this). While a writer
-  thread lives, automatic collection is off and a UI-thread timer collects as
-  often as the thresholds would have (pyqtgraph and calibre do the same).
+  thread, which crashes. While a writer thread lives, automatic collection is
+  off and a UI-thread timer collects as often as the thresholds would have
+  (pyqtgraph and calibre do the same).
 """
 
 from __future__ import annotations

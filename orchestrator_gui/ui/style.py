@@ -6,8 +6,7 @@ one consistent dark theme that matches the canvas.
 Text is drawn without optional shaping (``QFont.PreferNoShaping``): Latin text
 loses kerning and ligatures it hardly shows at these sizes, scripts that need
 shaping still get it, and every repaint of text costs less, which is most of a
-table's or the log's repaint while runs go (the history list's repaint after a
-run starts 5.1-5.7 -> 3.5-4.6 ms; docs/benchmarks.md, issue 5, "Session 7").
+table's or the log's repaint while runs go (docs/architecture.md, UI rule 7).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ ALL = [*RunStatus, *StepStatus]
 
 
 def test_the_words_are_the_record_s_contract() -> None:
-    # SPEC's record words, in the order the history's filter lists them
+    # The record's status words (docs/format.md), in the order the history's filter lists them
     assert [str(s) for s in RunStatus] == ["queued", "running", "success", "filtered", "error",
                                            "timeout", "cancelled", "interrupted"]
     assert [str(s) for s in StepStatus] == ["pending", "running", "success", "error", "timeout",

@@ -1,4 +1,4 @@
-"""The desktop views of "what changed, and does it still behave?" (issue 8).
+"""The desktop views of "what changed, and does it still behave?".
 
 Comparison, scenario suites, sweeps and baselines are decided headless in
 ``core/compare.py``, ``core/suites.py``, ``core/sweeps.py`` and

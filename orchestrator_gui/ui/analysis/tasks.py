@@ -4,7 +4,7 @@ The engine runs on Qt's event loop through qasync, so a long job is an
 asyncio task started from a plain slot: the window keeps painting, the job
 can be cancelled, and its end (result, cancellation or error) comes back to
 one callback on the UI thread. Slots stay synchronous (qasync's
-``asyncSlot`` is avoided: DESIGN.md lists its traps).
+``asyncSlot`` is avoided: docs/architecture.md, "Stack traps").
 """
 
 from __future__ import annotations

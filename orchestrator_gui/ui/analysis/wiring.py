@@ -10,7 +10,8 @@ core call (``compare_runs``, ``compare_to_baseline``, ``replay_run``...).
 
 Nothing of it is visible at start, so the comparison view is built the first
 time it is shown and the suite and sweep windows when first opened: their
-widgets and modules are not on the way to the first window (docs/benchmarks.md).
+widgets and modules are not on the way to the first window (docs/architecture.md,
+UI rule 9).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def step_mime(type_name: str) -> QMimeData:
 class Canvas(QObject):
     """The editing surface: typed step nodes, chain rules, document in and out."""
 
-    selection_changed = Signal(object)  # StepNode | None (Signal(object): DESIGN.md)
+    selection_changed = Signal(object)  # StepNode | None (Signal(object): Stack traps)
     step_changed = Signal(object, str)  # node, property name
     changed = Signal()  # anything in the graph (after undo/redo too)
 
@@ -57,16 +57,10 @@ class Canvas(QObject):
         self.view: QGraphicsView = self.graph.viewer()
         self.view.setObjectName("canvas")
         graph_adapter.tame_viewer(self.view)  # no second Ctrl+Z, no stale modifier state
-        # NodeGraphQt repaints the bounding rect of all changes; while a run goes that
-        # spans the glowing node, the data dots on a (long) edge and the last badge, so
-        # the worst repaints are the big ones. Qt's default paints just what changed
-        # (one step's marks p90 2.1-2.4 -> 1.2-1.5 ms, animation frame p90 0.55-0.79 ->
-        # 0.35-0.41 ms; docs/benchmarks.md, issue 5).
+        # Repaint only what changed (docs/architecture.md, UI rule 7): NodeGraphQt's
+        # default repaints the bounding rect of all changes.
         self.view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
-        # The scene fills its whole background, so nothing under the viewport shows
-        # through; without this attribute Qt repaints the view's styled frame and the tab
-        # widget beneath every changed rect first (a step's marks, median 0.86-1.38 ->
-        # 0.60-1.21 ms; docs/benchmarks.md, issue 5, "Session 6").
+        # Nothing beneath (UI rule 7): the scene fills its whole background.
         self.view.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.view.setAccessibleName("Experiment canvas")
         self.view.setAccessibleDescription(

@@ -37,23 +37,20 @@ from orchestrator_gui.ui.status_style import COLORS, badge_text
 
 PENDING_COLOR = COLORS[StepStatus.PENDING]
 RUNNING_COLOR = COLORS[StepStatus.RUNNING]
-# Bound once for the per-event path: reading a member off an Enum class costs ~0.15 µs.
+# Bound once for the per-event path (docs/architecture.md, UI rule 10).
 _RUNNING, _SKIPPED = StepStatus.RUNNING, StepStatus.SKIPPED
 FRAME_MS = 33
-# Data shows on the edge, moving, and the glow pulses once a step has run this long: a
-# step of a few tens of milliseconds is over before a frame would show movement, and ten
-# runs of such steps made the canvas repaint 20 more times a second for nothing (issue 5).
+# Data moves on the edge and the glow pulses once a step has run this long: a shorter
+# step is over before a frame would show movement (docs/architecture.md, UI rule 5).
 ANIMATE_AFTER_MS = 250
 
 
 class StatusBadge(QGraphicsPixmapItem):
     """A pill on the node's lower edge: status mark, word and duration.
 
-    Drawn once per text and colour into a pixmap that Qt paints in C++. Why not a
-    Python ``paint``/``boundingRect`` (our first badge): Qt calls an item's Python
-    methods back on every repaint near it, wrapping painter, option and widget
-    each time, and with a badge on every node that was most of the cost of a
-    canvas repaint while runs go (docs/benchmarks.md, issue 5).
+    Drawn once per text and colour into a pixmap that Qt paints in C++, never by a
+    Python ``paint`` called back on every repaint near it (docs/architecture.md,
+    UI rule 6).
     """
 
     SCALE = 2  # pixels per unit: crisp up to 200 % zoom
@@ -114,11 +111,9 @@ class StatusBadge(QGraphicsPixmapItem):
 class Glow(QGraphicsPixmapItem):
     """A soft halo behind the active node: drawn once per colour, pulsing by opacity.
 
-    Why not a ``QGraphicsDropShadowEffect`` (our first glow): the effect blurs
-    again on every repaint that touches the node, and the data dots moving into
-    it repaint there 30 times a second: ~3 ms a paint, the main cause of the
-    window's timer lateness during runs (docs/benchmarks.md). This one is a
-    pixmap Qt draws in C++, and pulsing only changes its opacity.
+    Why not a ``QGraphicsDropShadowEffect``: it blurs again on every repaint that
+    touches the node (docs/architecture.md, UI rule 6). This one is a pixmap Qt
+    draws in C++, and pulsing only changes its opacity.
     """
 
     RADIUS = 24
@@ -217,7 +212,7 @@ class RunOverlay(QObject):
         self.drawn: RunView | None = None  # the run drawn
         self._live: RunResult | None = None  # its RunResult while live: step events follow it
         # the live run's id, read by the run experience for every step event: an attribute,
-        # not a property (a Python call per step, docs/benchmarks.md)
+        # not a property (UI rule 10)
         self.live_id: str | None = None
         self.active: str | None = None  # step id glowing
         self._nodes: dict[str, StepNode] = {}

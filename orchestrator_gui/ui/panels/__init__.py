@@ -1,1 +1,1 @@
-"""Dockable panels around the canvas: palette, properties (the run panels come later)."""
+"""Dockable panels around the canvas: palette, properties, the run panels, the library."""

@@ -74,9 +74,8 @@ class RunTableModel(QAbstractTableModel):
     """Runs as rows: time, scenario, status, duration; ``run_at(row)`` gives the summary.
 
     Each row's cells are worked out once, the first time the row is shown
-    (:meth:`row_cells`, which :class:`RunCellDelegate` paints from): formatting per
-    paint (dates, colours, enum lookups) made one repaint of the table cost ~7 ms
-    more while runs go (docs/benchmarks.md, issue 5).
+    (:meth:`row_cells`, which :class:`RunCellDelegate` paints from), never per
+    paint (docs/architecture.md, UI rule 6).
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -192,12 +191,9 @@ _MARGIN = 3  # px left and right of a cell's text: Fusion's (focus frame margin 
 class RunCellDelegate(QStyledItemDelegate):
     """Paints a history cell's text laid out once (``QStaticText``) instead of by the style.
 
-    Why: a run starting inserts its row at the top, and the whole table is painted
-    again while ten runs go; through ``QStyledItemDelegate`` that took ~4.4 ms on the
-    UI thread (per cell: some seven roles asked from Python, then the style's text
-    layout), long enough to make the window's timers late. Drawing a prepared text,
-    the status colour and the selection takes about half (docs/benchmarks.md, issue
-    5, "Session 9"). The row's background (alternate colours) is still the view's.
+    Why: the whole table is painted again as runs start, and the style asks several
+    roles from Python per cell and lays the text out each time (docs/architecture.md,
+    UI rule 6). The row's background (alternate colours) is still the view's.
     """
 
     CACHE_LIMIT = 4096  # texts kept laid out (times, durations, scenarios, per width)
@@ -337,10 +333,9 @@ class HistoryPanel(QWidget):
     def _fit_columns(self, first: int = 0, last: int | None = None) -> None:
         """Widen time, status and duration to fit rows ``first``..``last`` (default: the
         first 40), never narrower unless the list was reloaded; the scenario takes the
-        rest. Why not ``ResizeToContents``: it measured the visible rows again on every
-        change, so each run's end cost ~5 ms of the UI thread instead of ~1 ms
-        (docs/benchmarks.md, issue 5, "Session 6"), and columns jumped back and forth
-        as runs went. The user can still drag them wider."""
+        rest. Why not ``ResizeToContents``: it measures the visible rows again on every
+        change, and columns jumped back and forth as runs went (docs/architecture.md,
+        UI rule 4). The user can still drag them wider."""
         header = self.table.horizontalHeader()
         metrics = self.table.fontMetrics()
         reload = last is None
@@ -355,8 +350,7 @@ class HistoryPanel(QWidget):
 
     def _fit_count(self) -> None:
         """A fixed size, wide enough for the most runs listed: a new count then only
-        repaints the label. Sized by its text, each run starting laid the whole window
-        out again (docks, separators: ~1 ms, up to 5 ms while runs go)."""
+        repaints the label instead of laying the window out again (UI rule 4)."""
         metrics = self.count_label.fontMetrics()
         self.count_label.setFixedSize(metrics.horizontalAdvance(f"{MAX_ROWS} runs") + 4,
                                       self.count_label.sizeHint().height())
@@ -436,7 +430,7 @@ class HistoryPanel(QWidget):
         is shown from the event; under a status filter the list is read again (coalesced).
 
         Why not always read again: a refresh is a query and a repaint of the whole table on
-        the UI thread, ~10 ms while ten runs are going (docs/benchmarks.md, issue 5)."""
+        the UI thread (docs/architecture.md, UI rule 8)."""
         result = getattr(event, "result", None)
         if result is None or result.experiment_id != self.experiment_id:
             return

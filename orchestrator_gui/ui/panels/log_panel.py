@@ -7,15 +7,12 @@ per flush, not one per line. The panel keeps the last ``MAX_LINES``
 lines; scrolled to the end it follows new lines, scrolled up it keeps the
 reader's place while the oldest lines go.
 
-Why not ``QPlainTextEdit`` (what this panel was until issue 5's session 7): a
-log is a list of lines in one monospace font, and a text document pays for
-what a log does not need. Appending 50 lines to a full document (text layout,
-block bookkeeping, trimming the oldest) took 1.2-1.6 ms of the UI thread four
-times a second while ten runs went, and every flush repainted the whole view.
-Here a line is a ``str`` in a list: appending is a list extend; a line's
-place on screen is its index times the line height, so only the lines in view
-are ever drawn, and following new lines blits what is already on screen
-upwards and draws just the new rows (docs/benchmarks.md, issue 5, "Session 7").
+Why not ``QPlainTextEdit``: a log is a list of lines in one monospace font,
+and a text document pays for what a log does not need (docs/architecture.md,
+UI rule 6). Here a line is a ``str`` in a list: appending is a list extend; a
+line's place on screen is its index times the line height, so only the lines
+in view are ever drawn, and following new lines blits what is already on
+screen upwards and draws just the new rows.
 With one font of fixed pitch a column is a multiple of the character width,
 so selecting across and within lines, copying, and the usual keys are cheap
 to keep.
@@ -49,9 +46,8 @@ from orchestrator_gui.ui.accessibility import describe_lines, lines_changed
 from orchestrator_gui.ui.status_style import format_duration
 
 FLUSH_MS = 250
-# While more lines come than the view shows (ten runs logging every step), each flush
-# repaints every row (~1.3 ms under that load) for lines no one can read as they pass:
-# then the log is brought up to date twice a second instead (issue 5, "Session 8").
+# While more lines come than the view shows, nobody reads them as they pass: update
+# twice a second then (docs/architecture.md, UI rule 5).
 FLOOD_FLUSH_MS = 500
 MAX_LINES = 5000
 MARGIN = 4  # px left of the text, as a text edit's document margin
@@ -89,11 +85,8 @@ class LogPanel(QAbstractScrollArea):
         viewport.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills it
         viewport.setCursor(Qt.CursorShape.IBeamCursor)
         for bar in (self.verticalScrollBar(), self.horizontalScrollBar()):
-            # The bars' holders fill themselves with the log's background, under a bar
-            # whatever its style: as the log grows, a flush repaints the vertical bar, and
-            # with the app's theme (transparent bars) Qt painted the window, the dock and
-            # the panel's frame under it first (~0.5 ms a flush; docs/benchmarks.md,
-            # issue 5, "Session 7").
+            # The bars' holders fill their own background, so a flush repaints nothing
+            # beneath a (transparent) bar (UI rule 7).
             holder = bar.parentWidget()
             if holder is not None:
                 holder.setBackgroundRole(QPalette.ColorRole.Base)
@@ -102,8 +95,7 @@ class LogPanel(QAbstractScrollArea):
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
         font.setPointSizeF(9.0)
-        # no optional shaping (a monospace font has no kerning or ligatures to lose):
-        # a full repaint 0.78 -> 0.57 ms (docs/benchmarks.md, issue 5, "Session 7")
+        # no optional shaping: a monospace font has no kerning or ligatures to lose (UI rule 7)
         font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
         self.setFont(font)  # measured in changeEvent
         self._measure()

@@ -1,4 +1,4 @@
-"""The input simulator (SPEC section 4): pick a scenario, shape the input, press Run.
+"""The input simulator (docs/format.md, presets): pick a scenario, shape the input, press Run.
 
 The run input is a JSON object the user can see and edit at all times. The
 preset, the risk slider and the GDPR toggle write it; editing the preview by
