@@ -279,6 +279,15 @@ class Walk:
         self.x.key("ctrl+z")
         back = await self.until(lambda: victim in self.step_ids(), 3)
         self.report.add("Ctrl+Z undoes it", bool(back), f"steps: {self.step_ids()}")
+        if back:
+            from PySide6.QtWidgets import QLabel
+
+            await self.click_step(victim)
+            summary = self.find(QLabel, "inspectorSummary")
+            await self.until(lambda: "success" in summary.text(), 3)
+            self.report.add("the step brought back by Ctrl+Z still shows its run",
+                            "has not run" not in summary.text() and "success" in summary.text(),
+                            summary.text())
         self.x.key("ctrl+shift+z")
         again = back and await self.until(lambda: victim not in self.step_ids(), 3)
         self.report.add("Ctrl+Shift+Z redoes it", bool(again), f"steps: {self.step_ids()}")

@@ -10,18 +10,20 @@ experiment. Unsaved work is never dropped silently.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
 from orchestrator_gui.ui import files
 from orchestrator_gui.ui.canvas.convert import ChainError
 from orchestrator_gui.ui.document import Origin
+from orchestrator_gui.ui.panels.experiment_form import DocumentEdit, with_value
 from orchestrator_gui.ui.problems import problems_text
 
 if TYPE_CHECKING:
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
 
 JSON_FILTER = "Experiment JSON (*.json);;All files (*)"
 
+
+UNTITLED = "Untitled experiment"  # the name a new experiment starts with
 
 class DocumentController:
     """File and library commands of one window (``host``).
@@ -115,7 +119,7 @@ class DocumentController:
             return False
         short = uuid.uuid4().hex[:8]
         experiment = load_experiment({
-            "id": f"experiment-{short}", "name": "Untitled experiment",
+            "id": f"experiment-{short}", "name": UNTITLED,
             "steps": [{"id": "input-1", "type": "input", "name": "Collect Input", "config": {}}],
         }, registry=self.host.registry)
         self.open_experiment(experiment)
@@ -165,7 +169,32 @@ class DocumentController:
         self.refresh()
         return True
 
+    def ask_name(self) -> str | None:
+        """The name for an untitled experiment, or None if the user cancels (tests replace
+        this method)."""
+        text, ok = QInputDialog.getText(self.host.window(), "Save to library",
+                                        "Name this experiment:")
+        return text.strip() if ok and text.strip() else None
+
+    def name_untitled(self) -> bool:
+        """Before an untitled experiment goes to the library, ask for its name (and make its
+        generated id from it): one undo step. False when the user cancels."""
+        base = self.canvas.base
+        if base.get("name") != UNTITLED:
+            return True
+        name = self.ask_name()
+        if name is None:
+            return False
+        after = with_value(base, "name", name)
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name.lower()).strip("-._")[:64]
+        if str(base.get("id", "")).startswith("experiment-") and slug:
+            after = with_value(after, "id", slug)
+        self.canvas.undo_stack.push(DocumentEdit(self.canvas, base, after, "Name the experiment"))
+        return True
+
     def save_to_library(self) -> bool:
+        if not self.name_untitled():
+            return False
         experiment = self.current_experiment()
         if experiment is None:
             return False

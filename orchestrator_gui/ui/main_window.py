@@ -147,6 +147,8 @@ class MainWindow(QMainWindow):
             shown = self.run_experience.shown
             self.properties.paths_of = lambda step_id: _paths_reaching(shown, step_id)
             shown.changed.connect(self.properties.offer_paths)
+            self.run_experience.canvas_shown.connect(
+                lambda canvas: self.properties.follow(canvas, read_only=canvas is not self.canvas))
             history = self.run_experience.history
             history.hold()  # its runs are read once the window is on screen
             self.after_first_paint(history.release)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -73,6 +73,8 @@ def same_steps(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 class RunExperience(QObject):
     """Owns the run panels and keeps them, the canvas and the controller in step."""
+
+    canvas_shown = Signal(object)  # Canvas: the editor's, or the read-only one of a past run
 
     def __init__(self, host: Host, controller: RunController | None = None) -> None:
         super().__init__(host.window())
@@ -234,10 +236,12 @@ class RunExperience(QObject):
             self.replay.show_snapshot(experiment, when)
             self.replay_overlay.show(view)
             self.stack.setCurrentWidget(self.replay)
+            self.canvas_shown.emit(self.replay.canvas)
         self._inspect_selected()
 
     def show_live(self) -> None:
         self.stack.setCurrentIndex(0)
+        self.canvas_shown.emit(self.canvas)
 
     def save_preset(self, name: str, data: Any) -> None:
         try:

@@ -57,3 +57,19 @@ def test_a_bad_id_is_refused_beside_the_field_and_limits_reach_the_document(
     assert form.editors["maxDurationSeconds"].error.text()
     assert window.canvas.base["settings"] == {"stepTimeoutSeconds": 5,
                                               "maxDurationSeconds": limit_before}
+
+
+def test_saving_an_untitled_experiment_asks_for_its_name_first(
+        qtbot: QtBot, window: MainWindow) -> None:
+    documents = window.documents
+    documents.ask_unsaved = lambda: "discard"  # type: ignore[method-assign]
+    assert documents.new_experiment()
+    documents.ask_name = lambda: None  # type: ignore[method-assign]
+    assert not documents.save_to_library()  # cancelled: nothing saved, still untitled
+    assert window.canvas.base["name"] == "Untitled experiment"
+    documents.ask_name = lambda: "Churn check"  # type: ignore[method-assign]
+    assert documents.save_to_library()
+    assert window.canvas.base["name"] == "Churn check"
+    assert window.canvas.base["id"] == "churn-check"
+    assert window.session.library_id == "churn-check"
+    assert window.windowTitle().startswith("Churn check")

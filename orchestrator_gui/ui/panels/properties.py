@@ -56,13 +56,33 @@ class PropertiesPanel(QScrollArea):
         self.setAccessibleName("Step properties")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        canvas.selection_changed.connect(self.show_node)
-        canvas.step_changed.connect(self._on_step_changed)
-        canvas.changed.connect(self._on_canvas_changed)
+        self.read_only = False
+        self._connect(canvas, True)
         self.experiment_form: ExperimentForm | None = None
         # step id -> the fields that reached it in the run shown (completion in path cells)
         self.paths_of: Callable[[str], list[str]] = lambda _step_id: []
         self.show_node(None)
+
+    def _connect(self, canvas: Canvas, on: bool) -> None:
+        if on:
+            canvas.selection_changed.connect(self.show_node)
+            canvas.step_changed.connect(self._on_step_changed)
+            canvas.changed.connect(self._on_canvas_changed)
+        else:
+            canvas.selection_changed.disconnect(self.show_node)
+            canvas.step_changed.disconnect(self._on_step_changed)
+            canvas.changed.disconnect(self._on_canvas_changed)
+
+    def follow(self, canvas: Canvas, *, read_only: bool) -> None:
+        """Show the steps of ``canvas`` (a past run's is shown ``read_only``: its config as
+        it was then, nothing editable)."""
+        if canvas is not self.canvas:
+            self._connect(self.canvas, False)
+            self.canvas = canvas
+            self._connect(canvas, True)
+        self.read_only = read_only
+        chosen = canvas.selected()
+        self.show_node(chosen[0] if len(chosen) == 1 else None)
 
     def editor(self, key: str) -> FieldEditor:
         """The editor of a field: ``id``, ``name``, ``timeoutSeconds`` or a config key."""
@@ -117,6 +137,13 @@ class PropertiesPanel(QScrollArea):
         else:
             layout.addWidget(QLabel("This step type has nothing to configure."))
         layout.addStretch(1)
+        if self.read_only:
+            note = QLabel("As it was for the run shown: read only.")
+            note.setObjectName("readOnlyNote")
+            note.setWordWrap(True)
+            layout.insertWidget(0, note)
+            for editor in self.editors.values():
+                editor.control.setEnabled(False)
         self.setWidget(body)
         self._load_values()
         self.offer_paths()

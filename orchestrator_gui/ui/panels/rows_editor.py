@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QStackedWidget,
     QStyledItemDelegate,
     QTableWidget,
@@ -78,12 +79,15 @@ class RowsEditor(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setItemDelegate(_Cells(self))
         self.table.setMinimumHeight(96)
+        self.table.setMaximumHeight(180)  # a form field, not a panel: a long list scrolls
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self.table.itemChanged.connect(self._cell_changed)
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("rowsJson")
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setTabChangesFocus(True)
         self.text.setMinimumHeight(96)
+        self.text.setMaximumHeight(180)
         self.text.textChanged.connect(self._text_changed)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.text)
@@ -130,7 +134,6 @@ class RowsEditor(QWidget):
         button = QToolButton(self)
         button.setText(text)
         button.setAutoRaise(True)
-        button.setFixedWidth(24)
         button.setToolTip(tip)
         button.setAccessibleName(tip.split(" (")[0])
         button.clicked.connect(slot)
