@@ -134,4 +134,10 @@ class _S:
 @given(st.lists(st.sampled_from("abcdef"), max_size=8))
 def test_a_documents_plan_is_the_graph_walks_plan_even_with_repeated_ids(ids: list[str]) -> None:
     steps = [_S(i) for i in ids]
-    assert plan_steps(steps) == plan_graph(ids, document_edges(ids))
+    walked = plan_graph(ids, document_edges(ids))
+    assert plan_steps(steps) == walked
+    if walked.ok:
+        assert [s.id for s in run_order(steps)] == walked.order
+    else:
+        with pytest.raises(ExperimentError):
+            run_order(steps)
