@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
             shown = self.run_experience.shown
             self.properties.paths_of = lambda step_id: _paths_reaching(shown, step_id)
             shown.changed.connect(self.properties.offer_paths)
+            self.run_experience.shown_run_ended.connect(self._on_shown_run_ended)
             self.run_experience.canvas_shown.connect(
                 lambda canvas: self.properties.follow(canvas, read_only=canvas is not self.canvas))
             history = self.run_experience.history
@@ -262,6 +263,9 @@ class MainWindow(QMainWindow):
         self.chain_status.style().polish(self.chain_status)
         self.source_label.setText(self.session.where())
         self.source_label.setToolTip(str(self.session.path or ""))
+
+    def _on_shown_run_ended(self) -> None:
+        self.window_layout.open_details()
 
     def _on_step_clicked(self, node: object) -> None:
         if node is not None:

@@ -75,6 +75,7 @@ class RunExperience(QObject):
     """Owns the run panels and keeps them, the canvas and the controller in step."""
 
     canvas_shown = Signal(object)  # Canvas: the editor's, or the read-only one of a past run
+    shown_run_ended = Signal()  # the run on the canvas has ended (its details are worth a look)
 
     def __init__(self, host: Host, controller: RunController | None = None) -> None:
         super().__init__(host.window())
@@ -314,6 +315,7 @@ class RunExperience(QObject):
         self.simulator.set_busy(self.shown.live_going)
         if event.run_id == self.overlay.live_id:
             self._inspect_selected()
+            self.shown_run_ended.emit()
 
     def _on_canvas_changed(self) -> None:
         experiment_id = self.canvas.base.get("id")

@@ -6,7 +6,7 @@ shortcut that two actions share, or one the canvas swallows, fails here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
@@ -85,3 +85,45 @@ def test_no_two_commands_share_a_key_in_the_window(window: MainWindow) -> None:
     for key in ("Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+C", "Ctrl+V", "Ctrl+D", "Del", "F", "F5", "F7",
                 "Ctrl+J", "Ins", "Ctrl+K", "Ctrl+Shift+K", "Right", "Left"):
         assert QKeySequence(key).toString() in seen, key
+
+
+class _Caught(QObject):
+    """Takes a shortcut that reached its action (so the command itself does not run)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reached: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Shortcut and isinstance(watched, QAction):
+            self.reached.append(watched.objectName())
+            return True
+        return False
+
+
+def test_every_shortcut_reaches_its_command_from_the_canvas(
+        qtbot: QtBot, window: MainWindow) -> None:
+    first = window.canvas.nodes()[0]
+    window.canvas.set_step_property(first, "name", "One")
+    window.canvas.set_step_property(first, "name", "Two")
+    window.canvas.undo_stack.undo()  # Undo and Redo both have something to do
+    window.canvas.select([first])  # and the canvas commands a step to act on
+    caught = _Caught()
+    actions = {name: a for name, a in window.actions_by_name.items() if a.shortcuts()}
+    for action in actions.values():
+        action.installEventFilter(caught)
+    missed = []
+    for name, action in sorted(actions.items()):
+        if not action.isEnabled():
+            continue  # e.g. Undo with nothing to undo
+        for sequence in action.shortcuts():
+            if sequence.isEmpty():
+                continue
+            combo = sequence[0]
+            _focus_canvas(qtbot, window)
+            caught.reached.clear()
+            qtbot.keyClick(window.canvas.view, combo.key(), combo.keyboardModifiers())
+            if caught.reached != [name]:
+                missed.append((name, sequence.toString(), list(caught.reached)))
+    assert not missed, missed
+    assert len(actions) >= 20

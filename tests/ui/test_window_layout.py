@@ -4,6 +4,8 @@ The walk (tests/walk) checks the same on real 1280x800 and 1600x1000 X screens
 with real input; these tests pin each rule in the test's own window.
 """
 
+# ruff: noqa: F811  (pytest fixtures imported from support modules are redefined as arguments)
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from orchestrator_gui.ui.main_window import MainWindow
 from orchestrator_gui.ui.window_layout import FILENAME, PREFERRED, fitted_geometry
+from tests.ui.run_support import qloop  # noqa: F401 (fixture)
 
 
 def test_a_small_screen_gets_a_window_no_larger_than_itself() -> None:
@@ -105,3 +108,18 @@ def test_a_damaged_layout_file_is_ignored(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: win.screen().availableGeometry().contains(win.frameGeometry()),
                     timeout=2000)
     win.close()
+
+
+def test_the_run_details_open_when_the_run_on_the_canvas_ends(qtbot: QtBot, qapp: object,
+                                                              qloop: object) -> None:
+    from tests.ui.analysis_support import close_main_window, open_main_window
+
+    win = open_main_window(qtbot, qapp)
+    try:
+        inspector = win.docks["inspectorDock"]
+        assert not inspector.isVisible()
+        win.run_experience.simulator.run_button.click()
+        qtbot.waitUntil(lambda: inspector.isVisible() and win.docks["logDock"].isVisible(),
+                        timeout=15000)
+    finally:
+        close_main_window(win)
