@@ -110,7 +110,8 @@ def test_gui_opens_the_shipped_example_and_quits(build: Build, tmp_path: Path) -
     assert line.startswith("smoke-test ok:"), f"no window report:\n{done.stdout}\n{done.stderr}"
     assert "Risk Assessment" in line and f"nodes={steps} " in line and "platform=offscreen" in line, line
     width, height = png_size(picture)
-    assert width >= 800 and height >= 500, f"the window drawn is {width}x{height}"
+    # sized from the screen: the offscreen platform's is 800x800, the window fits inside it
+    assert 700 <= width <= 800 and 500 <= height <= 800, f"the window drawn is {width}x{height}"
     assert "Traceback" not in done.stderr, done.stderr
 
 
