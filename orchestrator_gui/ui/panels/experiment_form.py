@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QWidget
 
 from orchestrator_gui.core.document import EXPERIMENT_ID_PATTERN, Settings, describe_error
 from orchestrator_gui.ui.canvas.editor import Canvas
-from orchestrator_gui.ui.panels.fields import NOT_SET, FieldEditor, FieldSpec
+from orchestrator_gui.ui.panels.fields import NOT_SET, FieldEditor, FieldSpec, fill_form
 
 FIELDS = (
     FieldSpec("name", "Name", "text", "What the experiment is called in the library, the "
@@ -110,19 +110,8 @@ class ExperimentForm(QWidget):
         self._shown: dict[str, Any] = {}  # what each field showed when last loaded or applied
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # each label above its field
-        form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(8)
-        for spec in FIELDS:
-            editor = FieldEditor(spec)
-            editor.edited.connect(lambda key=spec.key: self._check(key))
-            editor.committed.connect(lambda key=spec.key: self._apply(key))
-            self.editors[spec.key] = editor
-            label = QLabel(spec.label)
-            label.setBuddy(editor.control)
-            label.setToolTip(spec.description)
-            form.addRow(label, editor)
+        fill_form(form, FIELDS, self.editors, self._check, self._apply)
         self.load()
 
     def load(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import types
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -21,6 +22,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 from orchestrator_gui.core import jsonio, numbers
 from orchestrator_gui.ui.panels.rows_editor import NOT_SET, RowsEditor
 
-__all__ = ["NOT_SET", "FieldEditor", "FieldSpec", "describe", "field_specs"]
+__all__ = ["NOT_SET", "FieldEditor", "FieldSpec", "describe", "field_specs", "fill_form"]
 
 
 
@@ -261,3 +263,21 @@ class FieldEditor(QWidget):
         self.control.setProperty("invalid", bool(message))
         self.control.style().unpolish(self.control)
         self.control.style().polish(self.control)
+
+
+def fill_form(form: QFormLayout, specs: Sequence[FieldSpec], editors: dict[str, FieldEditor],
+              check: Callable[[str], object], apply: Callable[[str], object]) -> None:
+    """One labelled editor per spec in ``form`` (kept in ``editors`` by key): ``check(key)``
+    as the user types, ``apply(key)`` when they are done with the field."""
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setHorizontalSpacing(10)
+    form.setVerticalSpacing(8)
+    for spec in specs:
+        editor = FieldEditor(spec)
+        editor.edited.connect(lambda key=spec.key: check(key))
+        editor.committed.connect(lambda key=spec.key: apply(key))
+        editors[spec.key] = editor
+        label = QLabel("" if spec.kind == "bool" else spec.label)
+        label.setBuddy(editor.control)
+        label.setToolTip(spec.description)
+        form.addRow(label, editor)

@@ -30,7 +30,13 @@ from orchestrator_gui.ui import icons
 from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.nodes import StepNode
 from orchestrator_gui.ui.panels.experiment_form import ExperimentForm
-from orchestrator_gui.ui.panels.fields import NOT_SET, FieldEditor, FieldSpec, field_specs
+from orchestrator_gui.ui.panels.fields import (
+    NOT_SET,
+    FieldEditor,
+    FieldSpec,
+    field_specs,
+    fill_form,
+)
 from orchestrator_gui.ui.panels.rows_editor import RowsEditor
 
 COMMON = (
@@ -185,19 +191,8 @@ class PropertiesPanel(QScrollArea):
     def _form(self, specs: tuple[FieldSpec, ...] | list[FieldSpec]) -> QFormLayout:
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow panel: field below its label
-        form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(8)
-        for spec in specs:
-            editor = FieldEditor(spec)
-            editor.edited.connect(lambda key=spec.key: self._check(key))
-            editor.committed.connect(lambda key=spec.key: self._apply(key))
-            self.editors[spec.key] = editor
-            label = QLabel("" if spec.kind == "bool" else spec.label)
-            label.setBuddy(editor.control)
-            label.setToolTip(spec.description)
-            form.addRow(label, editor)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: field below label
+        fill_form(form, specs, self.editors, self._check, self._apply)
         return form
 
     # --- values ---------------------------------------------------------------------

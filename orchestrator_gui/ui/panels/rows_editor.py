@@ -196,13 +196,7 @@ class RowsEditor(QWidget):
     def value(self) -> tuple[Any, str | None]:
         """(value or NOT_SET, problem): the rows, or the JSON text, as a JSON value."""
         if self.json_button.isChecked():
-            text = self.text.toPlainText()
-            if not text.strip():
-                return NOT_SET, None
-            try:
-                return jsonio.parse_json(text.encode("utf-8"), what="value"), None
-            except jsonio.JSONProblem as exc:
-                return NOT_SET, str(exc)
+            return self._text_value()
         rows = [r for r in self.rows() if any(cell.strip() for cell in r)]
         if not rows:
             return NOT_SET, None
