@@ -33,7 +33,15 @@ COLORS = {
 }
 
 
+THEMED = "orchestratorThemed"  # an application property: the theme is on
+
+
 def apply_theme(app: QApplication) -> None:
+    """Put the theme on ``app``, once: applying it again would re-style every widget alive
+    (in a test session, every window earlier tests left) for no change."""
+    if app.property(THEMED):
+        return
+    app.setProperty(THEMED, True)
     app.setStyle("Fusion")
     palette = QPalette()
     for role, color in COLORS.items():
