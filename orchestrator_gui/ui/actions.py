@@ -82,6 +82,8 @@ def build_actions(window: MainWindow) -> None:
     redo = c.undo_stack.createRedoAction(window, "&Redo")
     redo.setObjectName("actionRedo")
     redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    undo.setIconText("Undo")  # the toolbar keeps a short label; the menu names the edit
+    redo.setIconText("Redo")
     for action in (undo, redo):
         window.addAction(action)
         window.actions_by_name[action.objectName()] = action
