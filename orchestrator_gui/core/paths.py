@@ -164,3 +164,15 @@ def field_paths(data: Any, limit: int = 500) -> list[str]:
                 break
             queue.append((path, item))
     return out
+
+
+def same_in_order(a: Any, b: Any) -> bool:
+    """Equal, and every object's keys in the same order: a JSON document written from either
+    would be the same text (moved rows of a mapping are a change)."""
+    if a != b:
+        return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(same_in_order(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return all(same_in_order(x, y) for x, y in zip(a, b, strict=True))
+    return True

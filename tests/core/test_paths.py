@@ -148,3 +148,12 @@ def test_copy_json_is_independent() -> None:
 )
 def test_json_kind(value: Any, kind: str) -> None:
     assert json_kind(value) == kind
+
+
+def test_same_in_order_counts_a_new_key_order_as_a_change() -> None:
+    from orchestrator_gui.core.paths import same_in_order
+
+    assert same_in_order({"a": 1, "b": [{"x": 1, "y": 2}]}, {"a": 1, "b": [{"x": 1, "y": 2}]})
+    assert not same_in_order({"a": 1, "b": 2}, {"b": 2, "a": 1})  # equal, but moved
+    assert not same_in_order({"b": [{"x": 1, "y": 2}]}, {"b": [{"y": 2, "x": 1}]})
+    assert not same_in_order({"a": 1}, {"a": 2}) and same_in_order("t", "t")

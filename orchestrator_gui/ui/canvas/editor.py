@@ -245,10 +245,6 @@ class Canvas(QObject):
         label = (f"rename {node.name()} to {value}" if name == "name"
                  else f"change {what} of {node.name()}")
         self.undo_stack.beginMacro(label)
-        if isinstance(value, dict) and node.get_property(name) == value:
-            # equal but ordered differently (rows moved): NodeGraphQt skips an equal value,
-            # so the property passes through an empty one, within the same undo step
-            node.set_property(name, type(value)(), push_undo=True)
         node.set_property(name, value, push_undo=True)
         self.undo_stack.endMacro()
 

@@ -27,6 +27,8 @@ from PySide6.QtGui import QAction, QContextMenuEvent, QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 from shiboken6 import isValid
 
+from orchestrator_gui.core.paths import same_in_order
+
 WRITTEN_FOR = "0.6.44"  # the NodeGraphQt version every PRIVATE use below was checked against
 _Item = TypeVar("_Item", bound=QGraphicsItem)
 
@@ -128,13 +130,27 @@ class CardItem(NodeItem):  # type: ignore[misc]
         self._draw_node_horizontal()
 
 
+class _PropertyCmd(PropertyChangedCmd):  # type: ignore[misc]
+    """NodeGraphQt's property command, which skips an equal value: here keys in a new order
+    are a change too (moved rows), and undo brings the old order back."""
+
+    def undo(self) -> None:
+        if not same_in_order(self.old_val, self.new_val):
+            self.set_node_property(self.name, self.old_val)
+
+    def redo(self) -> None:
+        if not same_in_order(self.old_val, self.new_val):
+            self.set_node_property(self.name, self.new_val)
+
+
 class GraphNode(BaseNode):  # type: ignore[misc]
     """A node whose name need not be unique (ids are, in our documents) and that answers
     the canvas's questions about its edges."""
 
     def set_property(self, name: str, value: Any, push_undo: bool = True) -> None:
-        """NodeGraphQt's ``set_property`` without its rename-to-unique rule for ``name``."""
-        if self.get_property(name) == value:
+        """NodeGraphQt's ``set_property`` without its rename-to-unique rule for ``name``, and
+        with an object's keys in a new order counted as a change (moved rows)."""
+        if same_in_order(self.get_property(name), value):
             return
         if self.graph is None:
             if hasattr(self.view, name):
@@ -143,7 +159,7 @@ class GraphNode(BaseNode):  # type: ignore[misc]
         else:
             if name == "name":
                 self.NODE_NAME = value
-            command = PropertyChangedCmd(self, name, value)
+            command = _PropertyCmd(self, name, value)
             if push_undo:
                 self.graph.undo_stack().push(command)
             else:

@@ -9,7 +9,7 @@ field and is not applied. Each applied edit is one entry in the undo history.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from orchestrator_gui.core import lookalike
 from orchestrator_gui.core.document import describe_error
+from orchestrator_gui.core.paths import same_in_order
 from orchestrator_gui.ui import icons
 from orchestrator_gui.ui.canvas.editor import Canvas
 from orchestrator_gui.ui.canvas.nodes import StepNode
@@ -298,19 +299,6 @@ class PropertiesPanel(QScrollArea):
             return
         prop, value, problem = self._candidate(key)
         self.editors[key].set_error(problem)
-        if problem is None and _differs(node.get_property(prop), value):
+        if problem is None and not same_in_order(node.get_property(prop), value):
             self.canvas.set_step_property(node, prop, value)
 
-
-def _differs(old: Any, new: Any) -> bool:
-    """Different values, or the same object's keys in another order (rows were moved)."""
-    if old != new:
-        return True
-    return isinstance(old, dict) and list(_keys_deep(old)) != list(_keys_deep(new))
-
-
-def _keys_deep(value: Any) -> Iterator[str]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _keys_deep(item)
