@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.errors import ExperimentError, OrchestratorError
 from orchestrator_gui.ui import files
-from orchestrator_gui.ui.canvas.convert import ChainError
 from orchestrator_gui.ui.document import Origin
 from orchestrator_gui.ui.panels.experiment_form import DocumentEdit, with_value
 from orchestrator_gui.ui.problems import problems_text
@@ -75,12 +74,8 @@ class DocumentController:
 
     def current_experiment(self) -> Experiment | None:
         """The canvas as a validated experiment, or None with the reasons shown and marked."""
-        if not self.problems.show().ok:
-            return None
-        try:
-            return load_experiment(self.current_document(), registry=self.host.registry)
-        except (ChainError, ExperimentError):  # changed since the check: shown on the next one
-            return None
+        self.problems.show()
+        return self.problems.experiment  # None when there are problems (now shown)
 
     def validate(self) -> bool:
         experiment = self.current_experiment()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from orchestrator_gui.core.document import load_experiment
+from orchestrator_gui.core.document import Experiment, load_experiment
 from orchestrator_gui.core.errors import ExperimentError
 from orchestrator_gui.core.registry import StepRegistry
 from orchestrator_gui.ui.canvas.convert import ChainError
@@ -62,6 +62,7 @@ class ProblemsWatch(QObject):
         super().__init__(canvas)
         self.canvas, self.registry, self.bar = canvas, registry, bar
         self.problems = Problems()
+        self.experiment: Experiment | None = None  # the document as loaded, when it has none
         self._timer = QTimer(self, singleShot=True, interval=PAUSE_MS)
         self._timer.timeout.connect(self.refresh)
         canvas.changed.connect(self._timer.start)
@@ -75,12 +76,14 @@ class ProblemsWatch(QObject):
             problems = Problems([p.message for p in exc.report.problems], chain=True)
         else:
             try:
-                load_experiment(document, registry=self.registry)
+                self.experiment = load_experiment(document, registry=self.registry)
             except ExperimentError as exc:
                 problems = Problems(list(exc.problems))
                 self.canvas.mark_steps(_by_step(document, problems.messages))
             else:
                 problems = Problems()
+        if not problems.ok:
+            self.experiment = None
         fixed = not self.problems.ok and problems.ok
         self.problems = problems
         if self.bar.source == SOURCE:
