@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from orchestrator_gui.core import jsonio, numbers
-from orchestrator_gui.ui.panels.rows_editor import NOT_SET, RowsEditor
+from orchestrator_gui.ui.panels.rows_editor import NOT_SET, RowsEditor, same_value
 
 __all__ = ["NOT_SET", "FieldEditor", "FieldSpec", "describe", "field_specs", "fill_form"]
 
@@ -243,7 +243,7 @@ class FieldEditor(QWidget):
                 control.set_value(value)
             elif isinstance(control, QPlainTextEdit):
                 typed, problem = self.value()
-                if problem is not None or typed != value or type(typed) is not type(value):
+                if problem is not None or not same_value(typed, value):
                     # what was typed is left as typed (never reformatted under the cursor)
                     # when it already says ``value``
                     text = "" if value is NOT_SET else jsonio.dumps_pretty(value)

@@ -195,8 +195,9 @@ class RowsEditor(QWidget):
 
     def value(self) -> tuple[Any, str | None]:
         """(value or NOT_SET, problem): the rows, or the JSON text, as a JSON value."""
-        if self.json_button.isChecked():
-            return self._text_value()
+        return self._text_value() if self.json_button.isChecked() else self._rows_value()
+
+    def _rows_value(self) -> tuple[Any, str | None]:
         rows = [r for r in self.rows() if any(cell.strip() for cell in r)]
         if not rows:
             return NOT_SET, None
@@ -214,24 +215,30 @@ class RowsEditor(QWidget):
     def set_value(self, value: Any) -> None:
         """Show ``value`` (NOT_SET: empty) as rows when rows can hold it, else as JSON."""
         current, problem = self.value()
-        if problem is None and _same(current, value):
+        if problem is None and same_value(current, value):
             return  # what the user typed already says this: leave it as it is
+        if value is not NOT_SET and not self._fits_rows(value):
+            self.json_button.setChecked(True)
+        self._show_text(value)
+        self._fill_rows(value if value is NOT_SET or self._fits_rows(value) else NOT_SET)
+
+    def _show_text(self, value: Any) -> None:
         self._filling = True
-        try:
-            if value is not NOT_SET and not self._fits_rows(value):
-                self.json_button.setChecked(True)
-            text = "" if value is NOT_SET else jsonio.dumps_pretty(value)
-            self.text.setPlainText(text)
-            self.table.setRowCount(0)
-            if value is not NOT_SET and self._fits_rows(value):
-                pairs = list(value.items()) if self.mapping else [(v, "") for v in value]
-                self.table.setRowCount(len(pairs))
-                for row, (name, text_value) in enumerate(pairs):
-                    self.table.setItem(row, 0, QTableWidgetItem(str(name)))
-                    if self.mapping:
-                        self.table.setItem(row, 1, QTableWidgetItem(str(text_value)))
-        finally:
-            self._filling = False
+        self.text.setPlainText("" if value is NOT_SET else jsonio.dumps_pretty(value))
+        self._filling = False
+
+    def _fill_rows(self, value: Any) -> None:
+        """The rows of ``value`` (a mapping or list rows can hold; NOT_SET: none)."""
+        self._filling = True
+        self.table.setRowCount(0)
+        if value is not NOT_SET:
+            pairs = list(value.items()) if self.mapping else [(v, "") for v in value]
+            self.table.setRowCount(len(pairs))
+            for row, (name, text_value) in enumerate(pairs):
+                self.table.setItem(row, 0, QTableWidgetItem(str(name)))
+                if self.mapping:
+                    self.table.setItem(row, 1, QTableWidgetItem(str(text_value)))
+        self._filling = False
 
     def _fits_rows(self, value: Any) -> bool:
         if self.mapping:
@@ -243,15 +250,9 @@ class RowsEditor(QWidget):
     def show_json(self, on: bool) -> None:
         """Switch between rows and JSON text, carrying the value across when it is valid."""
         if on:
-            self.json_button.blockSignals(True)
-            self.json_button.setChecked(False)
-            value, problem = self.value()  # read from the rows
-            self.json_button.setChecked(True)
-            self.json_button.blockSignals(False)
+            value, problem = self._rows_value()
             if problem is None:
-                self._filling = True
-                self.text.setPlainText("" if value is NOT_SET else jsonio.dumps_pretty(value))
-                self._filling = False
+                self._show_text(value)
             self.stack.setCurrentWidget(self.text)
         else:
             value, problem = self._text_value()
@@ -260,10 +261,7 @@ class RowsEditor(QWidget):
                 self.json_button.setChecked(True)  # rows cannot hold it: stay in JSON
                 self.json_button.blockSignals(False)
                 return
-            self._filling = True
-            self.table.setRowCount(0)
-            self._filling = False
-            self.set_value(value)
+            self._fill_rows(value)
             self.stack.setCurrentWidget(self.table)
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
             button.setEnabled(not on)
@@ -282,7 +280,8 @@ class RowsEditor(QWidget):
         self.completions.setStringList(paths)
 
 
-def _same(a: Any, b: Any) -> bool:
+def same_value(a: Any, b: Any) -> bool:
+    """The same JSON value, of the same type (1 is not 1.0, not true); NOT_SET only itself."""
     if a is NOT_SET or b is NOT_SET:
         return a is b
     return bool(a == b) and type(a) is type(b)
