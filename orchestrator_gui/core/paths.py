@@ -10,6 +10,7 @@ path, so both kinds of documents work.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -152,9 +153,9 @@ def field_paths(data: Any, limit: int = 500) -> list[str]:
     """The dotted paths of ``data``'s fields (objects' keys, nested), breadth first, at most
     ``limit`` of them: what a person may name in a path field. Lists are not entered."""
     out: list[str] = []
-    queue: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    queue: deque[tuple[tuple[str, ...], Any]] = deque([((), data)])
     while queue and len(out) < limit:
-        prefix, value = queue.pop(0)
+        prefix, value = queue.popleft()
         if not isinstance(value, dict):
             continue
         for key, item in value.items():

@@ -316,12 +316,12 @@ class Canvas(QObject):
                 for other in list(port.connected_ports()):
                     if id(other.node()) not in mine:
                         port.disconnect_from(other)
-        for first, second in itertools.pairwise(_run_order(copies)):
+        run = _run_order(copies)
+        for first, second in itertools.pairwise(run):
             if not first.output(0).connected_ports():
                 first.output(0).connect_to(second.input(0))
         if anchor is None:
             return
-        run = _run_order(copies)
         after = list(anchor.output(0).connected_ports())
         for port in after:
             anchor.output(0).disconnect_from(port)
